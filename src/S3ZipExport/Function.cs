@@ -1,0 +1,1 @@
+namespace S3ZipExport; public sealed class Function { }
