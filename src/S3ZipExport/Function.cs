@@ -1,1 +1,69 @@
-namespace S3ZipExport; public sealed class Function { }
+using System.Collections;
+using System.Text.Json;
+using S3ZipExport.Export;
+using S3ZipExport.Settings;
+using S3ZipExport.Telemetry;
+using S3ZipExport.Upload;
+
+namespace S3ZipExport;
+
+/// <summary>
+/// The Lambda entry point (handler <c>S3ZipExport::S3ZipExport.Function::HandleAsync</c>). Stream in, stream out:
+/// the managed dotnet10 runtime passes such a handler the raw payload and returns its bytes without any
+/// serializer, so the function needs no Amazon.Lambda.* package.
+/// </summary>
+public sealed class Function
+{
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly TimeProvider _clock;
+
+    /// <summary>Used by the Lambda runtime: settings come from the process environment.</summary>
+    public Function() : this(ReadProcessEnvironment(), TimeProvider.System) { }
+
+    /// <summary>Used by tests and the local invoker: settings come from the given map.</summary>
+    internal Function(IReadOnlyDictionary<string, string?> environment, TimeProvider clock)
+    {
+        _environment = environment;
+        _clock = clock;
+    }
+
+    /// <param name="input">An EventBridge (Scheduler) event, or a JSON object of setting overrides.</param>
+    /// <returns>The export summary as JSON: bucket, key, records, csvBytes, zipBytes, parts, elapsedSeconds, etag.</returns>
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        var ct = CancellationToken.None;
+        var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
+        var settings = SettingsReader.Read(_environment, invocation);
+        JsonLog.Info("export started", new Dictionary<string, object?>
+        {
+            ["source"] = UrlRedaction.Redact(settings.SourceUrl),
+            ["bucket"] = settings.Bucket,
+            ["key"] = settings.Key,
+            ["partSizeMiB"] = settings.PartSizeMiB,
+            ["uploadConcurrency"] = settings.UploadConcurrency,
+            ["compressionLevel"] = settings.CompressionLevel.ToString(),
+            ["compressionThreads"] = settings.CompressionThreads,
+        });
+        try
+        {
+            using var s3 = S3ClientFactory.Create(settings, _environment);
+            var summary = await ExportJob.RunAsync(settings, s3, ct);
+            var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Default.ExportSummary);
+            JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
+            return new MemoryStream(json, writable: false);
+        }
+        catch (Exception e)
+        {
+            JsonLog.Error("export failed", new Dictionary<string, object?> { ["error"] = e.Message, ["type"] = e.GetType().Name });
+            throw;
+        }
+    }
+
+    private static Dictionary<string, string?> ReadProcessEnvironment()
+    {
+        var variables = new Dictionary<string, string?>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            variables[(string)entry.Key] = (string?)entry.Value;
+        return variables;
+    }
+}

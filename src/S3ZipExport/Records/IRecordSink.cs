@@ -1,0 +1,13 @@
+namespace S3ZipExport.Records;
+
+/// <summary>Receives each record's complete JSON object as it is parsed; flushes when the reader has consumed a buffer.</summary>
+internal interface IRecordSink
+{
+    /// <param name="record">The record's JSON text, valid only during the call.</param>
+    /// <param name="index">Zero-based index of the record in the source.</param>
+    /// <param name="byteOffset">Offset of the record's first byte in the source body.</param>
+    void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset);
+
+    /// <summary>Hands what was written so far to the next stage; waits there when that stage is behind (backpressure).</summary>
+    ValueTask FlushAsync(CancellationToken ct);
+}

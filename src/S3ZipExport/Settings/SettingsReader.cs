@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace S3ZipExport.Settings;
+
+/// <summary>
+/// Turns the environment (plus a manual invocation's overrides) into <see cref="ExportSettings"/>.
+/// Every problem is collected so one message names all the variables to fix.
+/// </summary>
+internal static class SettingsReader
+{
+    public const string DefaultRecordsPath = "events";
+    public const string DefaultColumns = "title,started_at,ended_at";
+    public const string DefaultKey = "exports/{time:yyyy/MM/dd}/events-{time:yyyyMMdd'T'HHmmss'Z'}.zip";
+    public const string DefaultEntryName = "events.csv";
+
+    // S3 allows parts of 5 MiB to 5 GiB; above 512 MiB the buffers no longer fit any Lambda size with headroom.
+    private const int MinPartSizeMiB = 5, MaxPartSizeMiB = 512;
+
+    public static ExportSettings Read(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation)
+    {
+        var errors = new List<string>();
+        string? Get(string name)
+        {
+            var value = invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name);
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        var allowHttp = ParseBool(SettingNames.AllowHttp, Get(SettingNames.AllowHttp), false, errors);
+        var sourceUrl = ParseSourceUrl(Get(SettingNames.SourceUrl), allowHttp, errors);
+
+        var recordsPathText = invocation.Overrides.TryGetValue(SettingNames.RecordsPath, out var rp) || environment.ContainsKey(SettingNames.RecordsPath)
+            ? (rp ?? environment.GetValueOrDefault(SettingNames.RecordsPath) ?? "").Trim()   // set but empty: the document is the array
+            : DefaultRecordsPath;
+        var recordsPath = recordsPathText.Length == 0 ? [] : recordsPathText.Split('.');
+        if (recordsPath.Any(s => s.Length == 0))
+            errors.Add($"{SettingNames.RecordsPath}: '{recordsPathText}' has an empty part; use names joined by dots, e.g. 'data.items'");
+
+        var columns = ColumnSpec.ParseList(Get(SettingNames.Columns) ?? DefaultColumns, errors);
+
+        var bucket = Get(SettingNames.Bucket);
+        if (bucket is null) errors.Add($"{SettingNames.Bucket}: required, the name of the target S3 bucket");
+
+        var keyTemplate = Get(SettingNames.Key) ?? DefaultKey;
+        var keyProblem = ObjectKeyTemplate.Validate(keyTemplate);
+        if (keyProblem is not null) errors.Add($"{SettingNames.Key}: '{keyTemplate}' {keyProblem}");
+        var key = keyProblem is null ? ObjectKeyTemplate.Render(keyTemplate, invocation.Time, invocation.Id) : "";
+        if (keyProblem is null && (key.StartsWith('/') || System.Text.Encoding.UTF8.GetByteCount(key) > 1024))
+            errors.Add($"{SettingNames.Key}: rendered key '{key}' must not start with '/' and must be at most 1024 bytes");
+
+        var entryName = Get(SettingNames.EntryName) ?? DefaultEntryName;
+        if (entryName.Contains('\\') || entryName.StartsWith('/') || entryName.Split('/').Contains(".."))
+            errors.Add($"{SettingNames.EntryName}: '{entryName}' must be a relative path with '/' separators and no '..'");
+
+        var partSize = ParseInt(SettingNames.PartSizeMiB, Get(SettingNames.PartSizeMiB), 8, MinPartSizeMiB, MaxPartSizeMiB, errors);
+        var concurrency = ParseInt(SettingNames.UploadConcurrency, Get(SettingNames.UploadConcurrency), 4, 1, 64, errors);
+        var level = ParseLevel(Get(SettingNames.CompressionLevel), errors);
+        var threads = ParseInt(SettingNames.CompressionThreads, Get(SettingNames.CompressionThreads), Environment.ProcessorCount, 1, 64, errors);
+
+        Uri? endpoint = null;
+        if (Get(SettingNames.S3Endpoint) is { } endpointText
+            && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+            errors.Add($"{SettingNames.S3Endpoint}: '{endpointText}' is not an http(s) URL");
+
+        if (errors.Count > 0)
+            throw new SettingsException("Invalid settings:\n- " + string.Join("\n- ", errors));
+
+        return new ExportSettings
+        {
+            SourceUrl = sourceUrl!,
+            RecordsPath = recordsPath,
+            Columns = columns,
+            Bucket = bucket!,
+            Key = key,
+            EntryName = entryName,
+            PartSizeMiB = partSize,
+            UploadConcurrency = concurrency,
+            CompressionLevel = level,
+            CompressionThreads = threads,
+            S3Endpoint = endpoint,
+            InvocationTime = invocation.Time,
+        };
+    }
+
+    private static Uri? ParseSourceUrl(string? text, bool allowHttp, List<string> errors)
+    {
+        if (text is null)
+        {
+            errors.Add($"{SettingNames.SourceUrl}: required, the http(s) URL of the JSON document");
+            return null;
+        }
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"{SettingNames.SourceUrl}: '{UrlRedaction.Redact(text)}' is not an absolute http(s) URL");
+            return null;
+        }
+        if (url.Scheme == "http" && !allowHttp)
+            errors.Add($"{SettingNames.SourceUrl}: '{UrlRedaction.Redact(url)}' is plain http; use https, or set {SettingNames.AllowHttp}=true for a trusted local source");
+        return url;
+    }
+
+    private static int ParseInt(string name, string? text, int fallback, int min, int max, List<string> errors)
+    {
+        if (text is null) return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            return value;
+        errors.Add($"{name}: '{text}' must be a whole number from {min} to {max}");
+        return fallback;
+    }
+
+    private static bool ParseBool(string name, string? text, bool fallback, List<string> errors)
+    {
+        if (text is null) return fallback;
+        if (bool.TryParse(text, out var value)) return value;
+        errors.Add($"{name}: '{text}' must be true or false");
+        return fallback;
+    }
+
+    private static CompressionLevel ParseLevel(string? text, List<string> errors)
+    {
+        switch (text?.ToLowerInvariant())
+        {
+            case null or "optimal": return CompressionLevel.Optimal;
+            case "fastest": return CompressionLevel.Fastest;
+            case "smallest": return CompressionLevel.SmallestSize;
+            case "none": return CompressionLevel.NoCompression;
+            default:
+                errors.Add($"{SettingNames.CompressionLevel}: '{text}' must be one of optimal, fastest, smallest, none");
+                return CompressionLevel.Optimal;
+        }
+    }
+}

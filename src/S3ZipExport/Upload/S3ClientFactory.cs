@@ -1,0 +1,44 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Upload;
+
+/// <summary>Builds the S3 client: AWS itself, or an S3-compatible endpoint (path-style) named by AWS_ENDPOINT_URL_S3.</summary>
+internal static class S3ClientFactory
+{
+    public static IAmazonS3 Create(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
+    {
+        var region = environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var config = new AmazonS3Config
+        {
+            // Checksums are chosen in code per request, not by SDK defaults: WHEN_SUPPORTED adds trailing checksums
+            // that need aws-chunked bodies, which some S3-compatible servers store as object bytes.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (settings.S3Endpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        // Credentials given in the environment map are used as they are (tests and the local invoker pass them
+        // this way); otherwise the SDK's default chain finds the Lambda role's.
+        if (environment.GetValueOrDefault("AWS_ACCESS_KEY_ID") is { Length: > 0 } accessKey
+            && environment.GetValueOrDefault("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secretKey)
+        {
+            AWSCredentials credentials = environment.GetValueOrDefault("AWS_SESSION_TOKEN") is { Length: > 0 } token
+                ? new SessionAWSCredentials(accessKey, secretKey, token)
+                : new BasicAWSCredentials(accessKey, secretKey);
+            return new AmazonS3Client(credentials, config);
+        }
+        return new AmazonS3Client(config);
+    }
+}

@@ -1,0 +1,130 @@
+using System.IO.Compression;
+using System.Text;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Tests.Settings;
+
+public class SettingsReaderTests
+{
+    private static readonly DateTimeOffset ScheduledTime = new(2026, 11, 24, 18, 0, 0, TimeSpan.Zero);
+
+    private static readonly Dictionary<string, string?> Minimal = new()
+    {
+        ["EXPORT_SOURCE_URL"] = "https://connpass.com/api/v2/events/?ym=202611",
+        ["EXPORT_BUCKET"] = "my-exports",
+    };
+
+    private static ExportSettings Read(Dictionary<string, string?> env, string payload = """{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"abc-123"}""") =>
+        SettingsReader.Read(env, InvocationEvent.Parse(Encoding.UTF8.GetBytes(payload), TimeProvider.System));
+
+    private static Dictionary<string, string?> With(params (string Name, string? Value)[] changes)
+    {
+        var env = new Dictionary<string, string?>(Minimal);
+        foreach (var (name, value) in changes) env[name] = value;
+        return env;
+    }
+
+    [Fact]
+    public void Defaults_apply_when_only_the_required_settings_are_set()
+    {
+        var s = Read(Minimal);
+        Assert.Equal(["events"], s.RecordsPath);
+        Assert.Equal(["title", "started_at", "ended_at"], s.Columns.Select(c => c.Header));
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Key);
+        Assert.Equal("events.csv", s.EntryName);
+        Assert.Equal(8 * 1024 * 1024, s.PartSizeBytes);
+        Assert.Equal(4, s.UploadConcurrency);
+        Assert.Equal(CompressionLevel.Optimal, s.CompressionLevel);
+        Assert.Null(s.S3Endpoint);
+        Assert.Equal(ScheduledTime, s.InvocationTime);
+    }
+
+    [Fact]
+    public void Missing_required_settings_are_all_named_in_one_message()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(new Dictionary<string, string?>()));
+        Assert.Contains("EXPORT_SOURCE_URL: required", e.Message);
+        Assert.Contains("EXPORT_BUCKET: required", e.Message);
+    }
+
+    [Theory]
+    [InlineData("EXPORT_PART_SIZE_MIB", "4", "from 5 to 512")]
+    [InlineData("EXPORT_PART_SIZE_MIB", "eight", "whole number")]
+    [InlineData("EXPORT_UPLOAD_CONCURRENCY", "0", "from 1 to 64")]
+    [InlineData("EXPORT_COMPRESSION_LEVEL", "max", "optimal, fastest, smallest, none")]
+    [InlineData("EXPORT_KEY", "x/{date}.zip", "unknown placeholder '{date}'")]
+    [InlineData("EXPORT_KEY", "x/{time}.zip", "needs a format")]
+    [InlineData("EXPORT_KEY", "/x.zip", "must not start with '/'")]
+    [InlineData("EXPORT_COLUMNS", "title,,url", "no empty parts")]
+    [InlineData("EXPORT_COLUMNS", "a=x,a=y", "header 'a' appears more than once")]
+    [InlineData("EXPORT_RECORDS_PATH", "data..items", "empty part")]
+    [InlineData("EXPORT_ENTRY_NAME", "../evil.csv", "no '..'")]
+    [InlineData("EXPORT_SOURCE_URL", "ftp://example.com/x", "not an absolute http(s) URL")]
+    [InlineData("EXPORT_SOURCE_URL", "http://example.com/x", "EXPORT_ALLOW_HTTP=true")]
+    [InlineData("AWS_ENDPOINT_URL_S3", "localhost:4568", "not an http(s) URL")]
+    public void Invalid_setting_is_named_with_what_is_wrong(string name, string value, string expected)
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(With((name, value))));
+        Assert.Contains($"{name}: ", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void Plain_http_source_is_allowed_when_asked_for() =>
+        Assert.Equal("http", Read(With(("EXPORT_SOURCE_URL", "http://127.0.0.1:9/x"), ("EXPORT_ALLOW_HTTP", "true"))).SourceUrl.Scheme);
+
+    [Fact]
+    public void Secret_query_values_are_redacted_in_errors()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(With(("EXPORT_SOURCE_URL", "http://example.com/x?ym=202611&api_key=s3cr3t"))));
+        Assert.DoesNotContain("s3cr3t", e.Message);
+        Assert.Contains("ym=202611", e.Message);
+    }
+
+    [Fact]
+    public void Empty_records_path_means_the_document_is_the_array() =>
+        Assert.Empty(Read(With(("EXPORT_RECORDS_PATH", ""))).RecordsPath);
+
+    [Fact]
+    public void Manual_payload_overrides_environment_settings_by_name()
+    {
+        var s = Read(Minimal, """{"EXPORT_KEY":"manual/{id}.zip","EXPORT_PART_SIZE_MIB":16,"id":"run-1","time":"2026-01-02T03:04:05Z"}""");
+        Assert.Equal("manual/run-1.zip", s.Key);
+        Assert.Equal(16, s.PartSizeMiB);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), s.InvocationTime);
+    }
+
+    [Fact]
+    public void Manual_payload_with_an_unknown_setting_is_refused_by_name()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(Minimal, """{"EXPORT_KYE":"x.zip"}"""));
+        Assert.Contains("'EXPORT_KYE'", e.Message);
+    }
+
+    [Fact]
+    public void Manual_invocation_without_time_uses_the_current_UTC_time()
+    {
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var s = Read(Minimal, """{"EXPORT_KEY":"m/{time:yyyyMMdd}.zip"}""");
+        Assert.InRange(s.InvocationTime, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal($"m/{s.InvocationTime:yyyyMMdd}.zip", s.Key);
+    }
+
+    [Fact]
+    public void EventBridge_event_fields_other_than_time_and_id_are_not_settings()
+    {
+        var s = Read(Minimal, """{"version":"0","id":"e-1","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-24T18:00:00Z","region":"ap-northeast-1","resources":[],"detail":{}}""");
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Key);
+    }
+
+    [Fact]
+    public void Event_time_with_an_offset_is_converted_to_UTC_for_the_key()
+    {
+        var s = Read(With(("EXPORT_KEY", "{time:yyyy-MM-dd HH}")), """{"detail-type":"Scheduled Event","time":"2026-11-25T03:00:00+09:00"}""");
+        Assert.Equal("2026-11-24 18", s.Key);
+    }
+
+    [Fact]
+    public void Payload_that_is_not_JSON_is_refused() =>
+        Assert.Contains("not JSON", Assert.Throws<SettingsException>(() => Read(Minimal, "EXPORT_KEY=x")).Message);
+}
