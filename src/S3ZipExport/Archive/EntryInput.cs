@@ -1,0 +1,29 @@
+using System.IO.Hashing;
+
+namespace S3ZipExport.Archive;
+
+/// <summary>
+/// Reads an entry's source in whole chunks and keeps what the data descriptor needs: the CRC-32 over every byte
+/// read (APPNOTE 4.4.7) and the uncompressed length. Reading happens on one task only, in order, so the CRC is
+/// sequential while compression runs elsewhere.
+/// </summary>
+internal sealed class EntryInput(Stream source, Action<int> onConsumed)
+{
+    private readonly Crc32 _crc = new();
+
+    public long Length { get; private set; }
+    public uint Crc32 => _crc.GetCurrentHashAsUInt32();
+
+    /// <summary>
+    /// Fills <paramref name="buffer"/> unless the source ends first; a result shorter than the buffer therefore
+    /// means the source is exhausted, which lets the deflaters mark that chunk final without reading ahead.
+    /// </summary>
+    public async ValueTask<int> ReadChunkAsync(Memory<byte> buffer, CancellationToken ct)
+    {
+        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        _crc.Append(buffer.Span[..read]);
+        Length += read;
+        onConsumed(read);
+        return read;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Threading.Channels;
+
+namespace S3ZipExport.Archive;
+
+/// <summary>
+/// Deflates an entry on several cores, the pigz way: the input is cut into chunks of chunkBytes, each chunk is
+/// compressed by its own DeflateStream, and the results are written in input order. Every chunk but the last
+/// ends with a sync flush (an empty stored block, 00 00 FF FF, which also byte-aligns the output) and has no
+/// final block, so the concatenation is one valid deflate stream (RFC 1951) that any inflater reads straight
+/// through. Each chunk starts with an empty window, which costs a little ratio (see the README figures).
+/// </summary>
+/// <remarks>
+/// <para>Why DeflateStream.Flush(): in .NET (zlib-ng since .NET 9) it is Z_SYNC_FLUSH, verified by the test
+/// <c>DeflateStream_Flush_is_a_sync_flush</c>. DeflateStream.Dispose then appends a final empty block; for a
+/// non-final chunk that tail is dropped by sealing the buffer after the flush.</para>
+/// <para>Which chunk is last is known without reading ahead: EntryInput fills a chunk completely unless the
+/// source ends, so a short chunk is final. If the source ends exactly on a chunk boundary, the stream is closed
+/// with <see cref="DeflateBlocks.FinalEmptyBlock"/> (2 bytes).</para>
+/// <para>Memory bound: 2 × threads chunk slots. A slot is taken before a chunk is read and given back once its
+/// compressed bytes are written out, so a slow output stops the reader (backpressure). A slot holds one input
+/// buffer (chunkBytes, returned as soon as the chunk is compressed) and that chunk's compressed bytes (pooled
+/// 64 KiB segments; at most ~chunkBytes + 0.03 % + 64 KiB for incompressible data). At most threads chunks are
+/// compressed at once, each with its own zlib state (a few hundred KiB). So the pooled bytes stay below
+/// 2 × threads × (2 × chunkBytes + 64 KiB), and near 2 × threads × 1.2 × chunkBytes for CSV text.
+/// Defaults (threads 2, chunk 1 MiB): at most ~8.3 MiB.</para>
+/// </remarks>
+internal static class ParallelDeflater
+{
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, int chunkBytes, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var slots = new SemaphoreSlim(2 * threads);
+        using var compressors = new SemaphoreSlim(threads);
+        var inOrder = Channel.CreateUnbounded<Task<PooledSegmentStream>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var writer = Task.Run(async () =>
+        {
+            try { await WriteInOrderAsync(inOrder.Reader, destination, slots, cts.Token).ConfigureAwait(false); }
+            catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
+        }, CancellationToken.None);
+
+        var endedWithFinalChunk = false;
+        try
+        {
+            while (true)
+            {
+                await slots.WaitAsync(cts.Token).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(chunkBytes);
+                int read;
+                try
+                {
+                    read = await input.ReadChunkAsync(buffer.AsMemory(0, chunkBytes), cts.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                if (read == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
+                }
+                var isFinal = read < chunkBytes;
+                inOrder.Writer.TryWrite(CompressChunkAsync(buffer, read, isFinal, level, compressors, cts.Token));
+                if (isFinal)
+                {
+                    endedWithFinalChunk = true;
+                    break;
+                }
+            }
+            inOrder.Writer.Complete();
+            await writer.ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            inOrder.Writer.TryComplete();
+            await DrainAsync(inOrder.Reader, writer).ConfigureAwait(false);
+            await StageFailure.ThrowRootCauseAsync(error, writer).ConfigureAwait(false);
+        }
+
+        if (!endedWithFinalChunk)
+            await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct).ConfigureAwait(false);
+    }
+
+    private static Task<PooledSegmentStream> CompressChunkAsync(byte[] input, int count, bool isFinal, CompressionLevel level, SemaphoreSlim compressors, CancellationToken ct) =>
+        // CancellationToken.None for Task.Run: the delegate must run to return the input buffer.
+        Task.Run(async () =>
+        {
+            try
+            {
+                await compressors.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    return CompressChunk(input.AsSpan(0, count), isFinal, level);
+                }
+                finally
+                {
+                    compressors.Release();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(input);
+            }
+        }, CancellationToken.None);
+
+    private static PooledSegmentStream CompressChunk(ReadOnlySpan<byte> input, bool isFinal, CompressionLevel level)
+    {
+        var output = new PooledSegmentStream();
+        try
+        {
+            using (var deflate = new DeflateStream(output, level, leaveOpen: true))
+            {
+                deflate.Write(input);
+                if (!isFinal)
+                {
+                    deflate.Flush();
+                    output.Seal(); // what Dispose appends is a final block; this chunk must not have one
+                }
+            }
+            output.Seal();
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task WriteInOrderAsync(ChannelReader<Task<PooledSegmentStream>> inOrder, Stream destination, SemaphoreSlim slots, CancellationToken ct)
+    {
+        while (await inOrder.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            while (inOrder.TryRead(out var pending))
+            {
+                using (var chunk = await pending.ConfigureAwait(false))
+                {
+                    await chunk.WriteToAsync(destination, ct).ConfigureAwait(false);
+                }
+                slots.Release();
+            }
+        }
+    }
+
+    /// <summary>After a failure: let every started chunk finish so its buffers go back to the pool.</summary>
+    private static async Task DrainAsync(ChannelReader<Task<PooledSegmentStream>> inOrder, Task writer)
+    {
+        try { await writer.ConfigureAwait(false); } catch { /* reported by the caller */ }
+        while (inOrder.TryRead(out var pending))
+        {
+            try { (await pending.ConfigureAwait(false)).Dispose(); } catch { /* cancelled or failed chunk */ }
+        }
+    }
+}

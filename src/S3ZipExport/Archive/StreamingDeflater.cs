@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Threading.Channels;
+
+namespace S3ZipExport.Archive;
+
+/// <summary>
+/// Deflates an entry as one continuous DeflateStream (threads = 1): best ratio, since the 32 KiB window spans
+/// the whole entry. Reading (and the CRC) runs on the caller's task and compression on its own task, so a slow
+/// source and the compressor overlap.
+/// </summary>
+/// <remarks>
+/// Memory: at most 2 input buffers of chunkBytes (one being filled, one being compressed) plus DeflateStream's
+/// own 8 KiB output buffer and zlib state. When the output is slow, the compressor waits in WriteAsync, no
+/// buffer is freed, and the reader waits for one: backpressure without an unbounded queue.
+/// </remarks>
+internal static class StreamingDeflater
+{
+    private const int BuffersInFlight = 2;
+
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int chunkBytes, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var free = new SemaphoreSlim(BuffersInFlight);
+        var filled = Channel.CreateUnbounded<(byte[] Buffer, int Count)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var compressor = Task.Run(async () =>
+        {
+            try { await CompressAsync(filled.Reader, destination, level, free, cts.Token).ConfigureAwait(false); }
+            catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
+        }, CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                await free.WaitAsync(cts.Token).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(chunkBytes);
+                int read;
+                try
+                {
+                    read = await input.ReadChunkAsync(buffer.AsMemory(0, chunkBytes), cts.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                if (read == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
+                }
+                filled.Writer.TryWrite((buffer, read)); // unbounded: the semaphore is the bound
+                if (read < chunkBytes) break;
+            }
+            filled.Writer.Complete();
+        }
+        catch (Exception error)
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            filled.Writer.TryComplete();
+            await StageFailure.ThrowRootCauseAsync(error, compressor).ConfigureAwait(false);
+        }
+        await compressor.ConfigureAwait(false);
+    }
+
+    private static async Task CompressAsync(ChannelReader<(byte[] Buffer, int Count)> filled, Stream destination, CompressionLevel level, SemaphoreSlim free, CancellationToken ct)
+    {
+        var wroteAny = false;
+        var deflate = new DeflateStream(destination, level, leaveOpen: true);
+        try
+        {
+            await foreach (var (buffer, count) in filled.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await deflate.WriteAsync(buffer.AsMemory(0, count), ct).ConfigureAwait(false);
+                    wroteAny = true;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    free.Release();
+                }
+            }
+            // DisposeAsync finishes the stream (final block) through async writes.
+            await deflate.DisposeAsync().ConfigureAwait(false);
+            if (!wroteAny) await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            while (filled.TryRead(out var item)) ArrayPool<byte>.Shared.Return(item.Buffer);
+            try { await deflate.DisposeAsync().ConfigureAwait(false); } catch { /* archive is already failed */ }
+            throw;
+        }
+    }
+}

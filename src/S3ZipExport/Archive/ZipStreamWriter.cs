@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+
+namespace S3ZipExport.Archive;
+
+/// <summary>
+/// Writes a ZIP archive to a forward-only, non-seekable stream (the multipart upload), deflating each entry on
+/// up to <c>threads</c> cores. Entries are written one after another; <see cref="FinishAsync"/> writes the
+/// central directory. The record layout and the Zip64 scheme are explained on <see cref="ZipRecords"/>.
+/// </summary>
+/// <remarks>
+/// We write the container ourselves because System.IO.Compression.ZipArchive, on non-seekable output, writes
+/// entries above 4 GiB with no Zip64 signal in the local header but an 8-byte data descriptor
+/// (dotnet/runtime#127389), and it cannot compress in parallel.
+/// <para>Memory: threads = 1 holds 2 × chunkBytes of input (<see cref="StreamingDeflater"/>); threads &gt; 1
+/// holds at most 2 × threads × (2 × chunkBytes + 64 KiB), typically ~2.4 × threads × chunkBytes for CSV
+/// (<see cref="ParallelDeflater"/>); plus zlib state per compressor, plus the central directory kept until
+/// <see cref="FinishAsync"/>: name length + ~40 bytes per entry. Nothing grows with entry size.</para>
+/// <para>Not thread-safe: one entry at a time. <see cref="BytesWritten"/> and <see cref="UncompressedBytes"/>
+/// may be read from any thread for progress. After any failure the archive is incomplete and the writer refuses
+/// further calls; the caller aborts the upload.</para>
+/// </remarks>
+internal sealed class ZipStreamWriter
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly CountingWriteStream _output;
+    private readonly CompressionLevel _level;
+    private readonly int _threads;
+    private readonly int _chunkBytes;
+    private readonly List<CentralDirectoryEntry> _entries = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private long _uncompressedBytes;
+    private State _state = State.Ready;
+
+    private enum State { Ready, Writing, Failed, Finished }
+
+    public ZipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = 1 << 20)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.CanWrite) throw new ArgumentException("The archive output stream must be writable.", nameof(output));
+        if (!Enum.IsDefined(level)) throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown compression level.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkBytes, 1 << 30); // ArrayPool.Shared's largest bucket
+        _output = new CountingWriteStream(output);
+        _level = level;
+        _threads = threads;
+        _chunkBytes = chunkBytes;
+    }
+
+    /// <summary>Archive bytes written to the output so far.</summary>
+    public long BytesWritten => _output.BytesWritten;
+
+    /// <summary>Source bytes consumed so far, over all entries.</summary>
+    public long UncompressedBytes => Interlocked.Read(ref _uncompressedBytes);
+
+    /// <summary>Reads <paramref name="source"/> to its end and writes it as one deflated entry.</summary>
+    public async Task<ZipEntryInfo> WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var nameBytes = EncodeName(name);
+        Begin();
+        try
+        {
+            var dosTime = DosDateTime.FromUtc(modified);
+            var localHeaderOffset = _output.BytesWritten;
+            await WriteRecordAsync(ZipRecords.LocalFileHeaderLength(nameBytes.Length),
+                span => ZipRecords.WriteLocalFileHeader(span, nameBytes, dosTime), ct).ConfigureAwait(false);
+
+            var input = new EntryInput(source, read => Interlocked.Add(ref _uncompressedBytes, read));
+            var dataStart = _output.BytesWritten;
+            if (_threads == 1)
+                await StreamingDeflater.DeflateAsync(input, _output, _level, _chunkBytes, ct).ConfigureAwait(false);
+            else
+                await ParallelDeflater.DeflateAsync(input, _output, _level, _threads, _chunkBytes, ct).ConfigureAwait(false);
+            var compressedSize = _output.BytesWritten - dataStart;
+
+            await WriteRecordAsync(ZipRecords.DataDescriptorLength,
+                span => ZipRecords.WriteDataDescriptor(span, input.Crc32, compressedSize, input.Length), ct).ConfigureAwait(false);
+
+            _entries.Add(new CentralDirectoryEntry(nameBytes, dosTime, input.Crc32, compressedSize, input.Length, localHeaderOffset));
+            _names.Add(name);
+            _state = State.Ready;
+            return new ZipEntryInfo(name, input.Length, compressedSize, input.Crc32);
+        }
+        catch
+        {
+            _state = State.Failed;
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes the central directory, the Zip64 end record and locator when needed, and the end record, then
+    /// flushes. Does not dispose the output: the caller owns it (and completes the upload).
+    /// </summary>
+    public async Task FinishAsync(CancellationToken ct)
+    {
+        Begin();
+        try
+        {
+            var directoryOffset = _output.BytesWritten;
+            foreach (var entry in _entries)
+            {
+                await WriteRecordAsync(ZipRecords.CentralDirectoryHeaderLength(entry),
+                    span => ZipRecords.WriteCentralDirectoryHeader(span, entry), ct).ConfigureAwait(false);
+            }
+            var directorySize = _output.BytesWritten - directoryOffset;
+            var count = _entries.Count;
+
+            if (ZipRecords.NeedsZip64EndOfCentralDirectory(count, directorySize, directoryOffset))
+            {
+                var zip64EndOffset = _output.BytesWritten;
+                await WriteRecordAsync(ZipRecords.Zip64EndOfCentralDirectoryLength,
+                    span => ZipRecords.WriteZip64EndOfCentralDirectory(span, count, directorySize, directoryOffset), ct).ConfigureAwait(false);
+                await WriteRecordAsync(ZipRecords.Zip64EndOfCentralDirectoryLocatorLength,
+                    span => ZipRecords.WriteZip64EndOfCentralDirectoryLocator(span, zip64EndOffset), ct).ConfigureAwait(false);
+            }
+            await WriteRecordAsync(ZipRecords.EndOfCentralDirectoryLength,
+                span => ZipRecords.WriteEndOfCentralDirectory(span, count, directorySize, directoryOffset), ct).ConfigureAwait(false);
+            await _output.FlushAsync(ct).ConfigureAwait(false);
+            _state = State.Finished;
+        }
+        catch
+        {
+            _state = State.Failed;
+            throw;
+        }
+    }
+
+    private void Begin()
+    {
+        _state = _state switch
+        {
+            State.Ready => State.Writing,
+            State.Writing => throw new InvalidOperationException("Another entry is being written; ZipStreamWriter writes one entry at a time."),
+            State.Failed => throw new InvalidOperationException("A previous write failed; the archive is incomplete and must be discarded."),
+            _ => throw new InvalidOperationException("The archive is already finished."),
+        };
+    }
+
+    private byte[] EncodeName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        // APPNOTE 4.4.17.1: relative path, forward slashes, no drive or leading slash.
+        if (name[0] == '/' || name.Contains('\\'))
+            throw new ArgumentException($"Entry name '{name}' must be a relative path with forward slashes.", nameof(name));
+        if (_names.Contains(name))
+            throw new ArgumentException($"Entry name '{name}' is already in the archive.", nameof(name));
+        byte[] bytes;
+        try
+        {
+            bytes = StrictUtf8.GetBytes(name);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"Entry name '{name}' is not valid Unicode (unpaired surrogate).", nameof(name), e);
+        }
+        if (bytes.Length > ZipRecords.MaxNameBytes)
+            throw new ArgumentException($"Entry name is {bytes.Length} UTF-8 bytes; ZIP allows at most {ZipRecords.MaxNameBytes}.", nameof(name));
+        return bytes;
+    }
+
+    private delegate int RecordLayout(Span<byte> destination);
+
+    private async Task WriteRecordAsync(int length, RecordLayout layout, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = layout(buffer);
+            await _output.WriteAsync(buffer.AsMemory(0, written), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
