@@ -6,6 +6,7 @@ using S3ZipExport.Csv;
 using S3ZipExport.Records;
 using S3ZipExport.Settings;
 using S3ZipExport.Source;
+using S3ZipExport.Telemetry;
 using S3ZipExport.Upload;
 
 namespace S3ZipExport.Export;
@@ -42,6 +43,9 @@ internal static class ExportJob
                 minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
             var csv = new CsvRowWriter(pipe.Writer, settings.Columns);
             var zip = new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
+            await using var reporter = new ProgressReporter(
+                new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted),
+                settings.ProgressInterval);
 
             var produce = Task.Run(async () =>
             {

@@ -17,6 +17,8 @@ internal sealed record ExportSettings
     public required int UploadConcurrency { get; init; }
     public required CompressionLevel CompressionLevel { get; init; }
     public required int CompressionThreads { get; init; }
+    /// <summary>How often a progress line is logged; zero turns progress lines off.</summary>
+    public required TimeSpan ProgressInterval { get; init; }
     /// <summary>S3-compatible endpoint (path-style); null means AWS itself.</summary>
     public Uri? S3Endpoint { get; init; }
     /// <summary>The invocation's time, UTC: the ZIP entry's modification time and the key's {time}.</summary>

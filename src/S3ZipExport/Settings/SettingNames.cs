@@ -14,6 +14,7 @@ internal static class SettingNames
     public const string CompressionLevel = "EXPORT_COMPRESSION_LEVEL";
     public const string CompressionThreads = "EXPORT_COMPRESSION_THREADS";
     public const string AllowHttp = "EXPORT_ALLOW_HTTP";
+    public const string ProgressSeconds = "EXPORT_PROGRESS_SECONDS";
 
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
@@ -22,7 +23,7 @@ internal static class SettingNames
     public static readonly IReadOnlyList<string> ExportSettings =
     [
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
-        PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp,
+        PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
     ];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name == S3Endpoint;

@@ -57,6 +57,8 @@ internal static class SettingsReader
         var level = ParseLevel(Get(SettingNames.CompressionLevel), errors);
         var threads = ParseInt(SettingNames.CompressionThreads, Get(SettingNames.CompressionThreads), Environment.ProcessorCount, 1, 64, errors);
 
+        var progressSeconds = ParseInt(SettingNames.ProgressSeconds, Get(SettingNames.ProgressSeconds), 10, 0, 3600, errors);
+
         Uri? endpoint = null;
         if (Get(SettingNames.S3Endpoint) is { } endpointText
             && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
@@ -77,6 +79,7 @@ internal static class SettingsReader
             UploadConcurrency = concurrency,
             CompressionLevel = level,
             CompressionThreads = threads,
+            ProgressInterval = TimeSpan.FromSeconds(progressSeconds),
             S3Endpoint = endpoint,
             InvocationTime = invocation.Time,
         };
