@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need on a fresh machine, then runs every test.
+#   - s3rver, the local S3-compatible server, from the pinned package-lock.json;
+#   - the ZIP readers the archive tests check with (unzip, 7z, bsdtar), from Debian's packages when we are root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v 7z >/dev/null || ! command -v bsdtar >/dev/null || ! command -v unzip >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip p7zip-full libarchive-tools >/dev/null
+  else
+    echo "note: unzip, 7z or bsdtar missing and not root; archive tests check with the readers that are installed" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+dotnet test S3ZipExport.slnx "$@"
