@@ -274,6 +274,38 @@ public sealed class S3RecordingProxyTests
         Assert.Equal(S3Operation.CreateMultipartUpload, Proxy.Requests[0].Operation);
     }
 
+    [Fact]
+    public async Task Part_with_wrong_Content_MD5_and_CRC32_is_accepted_so_tests_must_check_checksums_themselves()
+    {
+        // Known gap, pinned so nobody relies on it: s3rver reads neither header (real S3 answers BadDigest).
+        var uploadId = await CreateUploadAsync("digest.bin");
+
+        var part = await S3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = Bucket, Key = "digest.bin", UploadId = uploadId, PartNumber = 1,
+            InputStream = new MemoryStream(RandomBytes(100, seed: 15)), UseChunkEncoding = false,
+            MD5Digest = "AAAAAAAAAAAAAAAAAAAAAA==", ChecksumCRC32 = "AAAAAA==",
+        });
+
+        Assert.Null(part.ChecksumCRC32);
+        var sent = Assert.Single(Proxy.Requests, r => r.Operation == S3Operation.UploadPart);
+        Assert.Equal(("AAAAAAAAAAAAAAAAAAAAAA==", "AAAAAA=="), (sent.Headers["content-md5"], sent.Headers["x-amz-checksum-crc32"]));
+    }
+
+    [Fact]
+    public async Task If_None_Match_star_does_not_stop_an_overwrite()
+    {
+        // Known gap: s3rver honours If-None-Match only on GET (304); real S3 answers 412 PreconditionFailed here.
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "once.txt", ContentBody = "one", UseChunkEncoding = false });
+
+        await S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket, Key = "once.txt", ContentBody = "two", UseChunkEncoding = false, IfNoneMatch = "*",
+        });
+
+        Assert.Equal("two"u8.ToArray(), await S3.DownloadAsync(Bucket, "once.txt"));
+    }
+
     private async Task<string> CreateUploadAsync(string key) =>
         (await S3.InitiateMultipartUploadAsync(Bucket, key)).UploadId;
 
