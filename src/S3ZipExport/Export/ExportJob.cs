@@ -27,13 +27,50 @@ internal static class ExportJob
     public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        if (settings.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, settings, ct))
+        {
+            if (settings.IfExists == IfExists.Fail)
+                throw new ExportFailedException($"s3://{settings.Bucket}/{settings.Key} already exists and {SettingNames.IfExists}=fail.");
+            return new ExportSummary(settings.Bucket, settings.Key, 0, 0, 0, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 3), null, null, Skipped: true);
+        }
+
+        using var deadline = new CancellationTokenSource(settings.StopAfter ?? Timeout.InfiniteTimeSpan);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        ExportProgress? progress = null;
+        try
+        {
+            return await RunStagesAsync(settings, s3, p => progress = p, clock, linked.Token);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new ExportFailedException(DeadlineMessage(settings, progress, clock.Elapsed), e);
+        }
+    }
+
+    private static string DeadlineMessage(ExportSettings settings, ExportProgress? progress, TimeSpan elapsed)
+    {
+        var done = progress is null ? "before the source answered"
+            : $"after {progress.Records:N0} records, {progress.SourceBytes / 1e6:N1} MB read, {progress.CsvBytes / 1e6:N1} MB of CSV, {progress.ZipBytes / 1e6:N1} MB of ZIP";
+        return $"The export stopped at {elapsed.TotalSeconds:N0} s, {Deadline.Margin(TimeSpan.FromSeconds(settings.TimeoutSeconds!.Value)).TotalSeconds:N0} s before " +
+               $"{SettingNames.TimeoutSeconds}={settings.TimeoutSeconds}, {done}; the upload was aborted and nothing was written. " +
+               $"Raise the function's Timeout (at most 900 s), give it more memory (more vCPUs) with {SettingNames.CompressionThreads} to match, " +
+               $"use {SettingNames.CompressionLevel}=fastest, or split the export into smaller ones (e.g. one per month).";
+    }
+
+    private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
+    {
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
         using var response = await HttpSource.OpenAsync(settings.SourceUrl, ct);
         await using var body = await response.Content.ReadAsStreamAsync(ct);
         var records = new JsonRecordReader(body, settings.RecordsPath, response.Content.Headers.ContentType?.ToString());
 
         var fileName = settings.Key.Split('/')[^1];
-        var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"");
+        var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"")
+        {
+            ServerSideEncryption = settings.ServerSideEncryption,
+            SseKmsKeyId = settings.SseKmsKeyId,
+            OnlyIfAbsent = settings.IfExists == IfExists.Fail,
+        };
         var upload = await MultipartUploadStream.StartAsync(s3, target, settings.PartSizeBytes, settings.UploadConcurrency, ct);
         try
         {
@@ -43,9 +80,9 @@ internal static class ExportJob
                 minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
             var csv = new CsvRowWriter(pipe.Writer, settings.Columns);
             var zip = new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
-            await using var reporter = new ProgressReporter(
-                new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted),
-                settings.ProgressInterval);
+            var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted);
+            started(progress);
+            await using var reporter = new ProgressReporter(progress, settings.ProgressInterval);
 
             var produce = Task.Run(async () =>
             {
@@ -80,7 +117,7 @@ internal static class ExportJob
 
             var etag = await upload.CompleteAsync(ct);
             return new ExportSummary(settings.Bucket, settings.Key, records.RecordCount, records.BytesRead, csv.BytesWritten,
-                upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag);
+                upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag, upload.ObjectCrc32);
         }
         catch
         {

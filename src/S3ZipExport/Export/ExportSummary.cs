@@ -12,7 +12,11 @@ internal sealed record ExportSummary(
     long ZipBytes,
     int Parts,
     double ElapsedSeconds,
-    string Etag);
+    string? Etag,
+    /// <summary>CRC-32 of the whole object, base64 of the big-endian value as S3 reports checksums.</summary>
+    string? Crc32,
+    /// <summary>True when EXPORT_IF_EXISTS=skip found the object already there and did nothing.</summary>
+    bool Skipped = false);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ExportSummary))]

@@ -19,6 +19,13 @@ internal sealed record ExportSettings
     public required int CompressionThreads { get; init; }
     /// <summary>How often a progress line is logged; zero turns progress lines off.</summary>
     public required TimeSpan ProgressInterval { get; init; }
+    public required IfExists IfExists { get; init; }
+    /// <summary>Server-side encryption asked for on the object; null leaves it to the bucket's default encryption.</summary>
+    public string? ServerSideEncryption { get; init; }
+    public string? SseKmsKeyId { get; init; }
+    /// <summary>When the export must stop to leave time for a clean abort; null when no timeout is known.</summary>
+    public TimeSpan? StopAfter { get; init; }
+    public int? TimeoutSeconds { get; init; }
     /// <summary>S3-compatible endpoint (path-style); null means AWS itself.</summary>
     public Uri? S3Endpoint { get; init; }
     /// <summary>The invocation's time, UTC: the ZIP entry's modification time and the key's {time}.</summary>
@@ -26,3 +33,6 @@ internal sealed record ExportSettings
 
     public long PartSizeBytes => PartSizeMiB * 1024L * 1024L;
 }
+
+/// <summary>What to do when the key already holds an object (a rerun of the same scheduled time).</summary>
+internal enum IfExists { Overwrite, Skip, Fail }

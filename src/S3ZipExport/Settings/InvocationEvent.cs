@@ -51,7 +51,9 @@ internal sealed record InvocationEvent(DateTimeOffset Time, string Id, IReadOnly
             {
                 if (property.Name is "time" or "id") continue;
                 if (!SettingNames.IsKnown(property.Name))
-                    throw new SettingsException($"The invocation payload sets '{property.Name}', which is not a setting. Known: {string.Join(", ", SettingNames.ExportSettings)}, {SettingNames.S3Endpoint}.");
+                    throw new SettingsException($"The invocation payload sets '{property.Name}', which is not a setting. Known: {string.Join(", ", SettingNames.ExportSettings.Except(SettingNames.EnvironmentOnly))}.");
+                if (SettingNames.EnvironmentOnly.Contains(property.Name))
+                    throw new SettingsException($"The invocation payload sets '{property.Name}', which only the function's environment may set: it decides where requests go or how long the function may run.");
                 overrides[property.Name] = property.Value.ValueKind switch
                 {
                     JsonValueKind.String => property.Value.GetString()!,

@@ -15,6 +15,13 @@ internal static class SettingNames
     public const string CompressionThreads = "EXPORT_COMPRESSION_THREADS";
     public const string AllowHttp = "EXPORT_ALLOW_HTTP";
     public const string ProgressSeconds = "EXPORT_PROGRESS_SECONDS";
+    public const string IfExists = "EXPORT_IF_EXISTS";
+    public const string ServerSideEncryption = "EXPORT_SSE";
+    public const string SseKmsKeyId = "EXPORT_SSE_KMS_KEY_ID";
+    public const string TimeoutSeconds = "EXPORT_TIMEOUT_SECONDS";
+
+    /// <summary>Set by the Lambda runtime: the function's memory in MB, which the buffers must fit.</summary>
+    public const string LambdaMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
 
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
@@ -24,7 +31,14 @@ internal static class SettingNames
     [
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
+        IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
     ];
+
+    /// <summary>
+    /// Settings a manual payload may not override: they decide where the function's signed S3 requests go, whether
+    /// plain HTTP is trusted, and its deadline, which belong to whoever deployed it, not to whoever may invoke it.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EnvironmentOnly = [S3Endpoint, AllowHttp, TimeoutSeconds];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name == S3Endpoint;
 }

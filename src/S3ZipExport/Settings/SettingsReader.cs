@@ -59,10 +59,25 @@ internal static class SettingsReader
 
         var progressSeconds = ParseInt(SettingNames.ProgressSeconds, Get(SettingNames.ProgressSeconds), 10, 0, 3600, errors);
 
+        var ifExists = ParseChoice(SettingNames.IfExists, Get(SettingNames.IfExists), IfExists.Overwrite, errors);
+        var sse = Get(SettingNames.ServerSideEncryption);
+        if (sse is not (null or "AES256" or "aws:kms"))
+            errors.Add($"{SettingNames.ServerSideEncryption}: '{sse}' must be AES256 or aws:kms (or unset for the bucket's default encryption)");
+        var kmsKey = Get(SettingNames.SseKmsKeyId);
+        if (kmsKey is not null && sse != "aws:kms")
+            errors.Add($"{SettingNames.SseKmsKeyId}: a KMS key needs {SettingNames.ServerSideEncryption}=aws:kms");
+
+        int? timeoutSeconds = Get(SettingNames.TimeoutSeconds) is { } timeoutText
+            ? ParseInt(SettingNames.TimeoutSeconds, timeoutText, 900, 11, 86_400, errors)   // above the 10 s minimum margin
+            : null;
+
         Uri? endpoint = null;
         if (Get(SettingNames.S3Endpoint) is { } endpointText
             && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             errors.Add($"{SettingNames.S3Endpoint}: '{endpointText}' is not an http(s) URL");
+
+        if (errors.Count == 0)
+            MemoryBudget.Check(partSize, concurrency, threads, environment.GetValueOrDefault(SettingNames.LambdaMemorySize), errors);
 
         if (errors.Count > 0)
             throw new SettingsException("Invalid settings:\n- " + string.Join("\n- ", errors));
@@ -80,6 +95,11 @@ internal static class SettingsReader
             CompressionLevel = level,
             CompressionThreads = threads,
             ProgressInterval = TimeSpan.FromSeconds(progressSeconds),
+            IfExists = ifExists,
+            ServerSideEncryption = sse,
+            SseKmsKeyId = kmsKey,
+            TimeoutSeconds = timeoutSeconds,
+            StopAfter = timeoutSeconds is { } t ? Deadline.StopAfter(TimeSpan.FromSeconds(t)) : null,
             S3Endpoint = endpoint,
             InvocationTime = invocation.Time,
         };
@@ -116,6 +136,14 @@ internal static class SettingsReader
         if (text is null) return fallback;
         if (bool.TryParse(text, out var value)) return value;
         errors.Add($"{name}: '{text}' must be true or false");
+        return fallback;
+    }
+
+    private static T ParseChoice<T>(string name, string? text, T fallback, List<string> errors) where T : struct, Enum
+    {
+        if (text is null) return fallback;
+        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
+        errors.Add($"{name}: '{text}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
         return fallback;
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.IO.Hashing;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -11,6 +13,11 @@ namespace S3ZipExport.Upload;
 /// are in flight; when all are, the writer waits (backpressure), so memory is (concurrency + 1) part buffers.
 /// The object becomes visible only at <see cref="CompleteAsync"/>; <see cref="AbortAsync"/> leaves nothing behind.
 /// Low-level API rather than TransferUtility: its non-seekable path uploads one part at a time with a fixed part size.
+/// <para>Integrity: every part carries its CRC-32, computed here from the buffer in memory, which S3 verifies on
+/// arrival; the whole object's CRC-32 is computed as bytes are written and given to Complete as a FULL_OBJECT
+/// checksum, which S3 checks against the parts' and stores with the object. Checksums are set explicitly rather
+/// than left to SDK defaults (CRC32C and CRC64NVME need the native CRT, which a plain dotnet10 Lambda lacks).
+/// A failed part is retried by the SDK (see S3ClientFactory) from the same in-memory buffer.</para>
 /// </summary>
 internal sealed class MultipartUploadStream : Stream
 {
@@ -23,10 +30,12 @@ internal sealed class MultipartUploadStream : Stream
     private readonly ConcurrentBag<byte[]> _freeBuffers = [];
     private readonly ConcurrentDictionary<int, PartETag> _done = new();
     private readonly List<Task> _inFlight = [];
+    private readonly Crc32 _objectCrc = new();
     private byte[] _current;
     private int _filled;
     private int _partNumber = 1;
     private Exception? _failure;
+    private int _failedPart;
     private bool _finished;
 
     private MultipartUploadStream(IAmazonS3 s3, UploadTarget target, string uploadId, long basePartBytes, int concurrency, CancellationToken ct)
@@ -48,6 +57,10 @@ internal sealed class MultipartUploadStream : Stream
             Key = target.Key,
             ContentType = target.ContentType,
             Headers = { ContentDisposition = target.ContentDisposition },
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            ChecksumType = ChecksumType.FULL_OBJECT,
+            ServerSideEncryptionMethod = target.ServerSideEncryption is { } sse ? ServerSideEncryptionMethod.FindValue(sse) : null,
+            ServerSideEncryptionKeyManagementServiceKeyId = target.SseKmsKeyId,
         }, ct);
         return new MultipartUploadStream(s3, target, response.UploadId, basePartBytes, concurrency, ct);
     }
@@ -55,6 +68,9 @@ internal sealed class MultipartUploadStream : Stream
     public string UploadId => _uploadId;
     public long BytesWritten { get; private set; }
     public int PartsCompleted => _done.Count;
+    /// <summary>CRC-32 of every byte written, big-endian base64 as S3 writes checksums; final after <see cref="CompleteAsync"/>.</summary>
+    public string ObjectCrc32 => ToS3Checksum(_objectCrc.GetCurrentHashAsUInt32());
+
     /// <summary>Part buffers allocated so far: at most concurrency + 1 of the largest part size reached.</summary>
     public int BuffersAllocated { get; private set; }
 
@@ -66,6 +82,7 @@ internal sealed class MultipartUploadStream : Stream
             ThrowIfFailed();
             var n = Math.Min(buffer.Length, _current.Length - _filled);
             buffer.Span[..n].CopyTo(_current.AsSpan(_filled));
+            _objectCrc.Append(buffer.Span[..n]);
             _filled += n;
             BytesWritten += n;
             buffer = buffer[n..];
@@ -81,8 +98,14 @@ internal sealed class MultipartUploadStream : Stream
     {
         ThrowIfFailed();
         if (_filled > 0 || _partNumber == 1) await SubmitCurrentPartAsync(ct);
-        await Task.WhenAll(_inFlight);
-        ThrowIfFailed();
+        try
+        {
+            await Task.WhenAll(_inFlight);
+        }
+        catch when (_failure is not null)
+        {
+            ThrowIfFailed();
+        }
         _finished = true;
         var parts = _done.Values.OrderBy(p => p.PartNumber).ToList();
         var response = await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
@@ -91,6 +114,9 @@ internal sealed class MultipartUploadStream : Stream
             Key = _target.Key,
             UploadId = _uploadId,
             PartETags = parts,
+            ChecksumType = ChecksumType.FULL_OBJECT,
+            ChecksumCRC32 = ObjectCrc32,
+            IfNoneMatch = _target.OnlyIfAbsent ? "*" : null,
         }, ct);
         return response.ETag;
     }
@@ -157,6 +183,7 @@ internal sealed class MultipartUploadStream : Stream
         try
         {
             using var body = new MemoryStream(buffer, 0, length, writable: false);
+            var crc = ToS3Checksum(Crc32.HashToUInt32(buffer.AsSpan(0, length)));
             var response = await _s3.UploadPartAsync(new UploadPartRequest
             {
                 BucketName = _target.Bucket,
@@ -167,12 +194,18 @@ internal sealed class MultipartUploadStream : Stream
                 InputStream = body,
                 // Plain-HTTP endpoints otherwise get aws-chunked framing, which some S3-compatible servers store as data.
                 UseChunkEncoding = false,
+                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+                ChecksumCRC32 = crc,
             }, _stop.Token);
-            _done[partNumber] = new PartETag(partNumber, response.ETag);
+            _done[partNumber] = new PartETag(partNumber, response.ETag) { ChecksumCRC32 = crc };
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw; // stopped from outside (another stage failed, or the deadline): not this part's failure
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
+            if (Interlocked.CompareExchange(ref _failure, e, null) is null) _failedPart = partNumber;
             await _stop.CancelAsync();
             throw;
         }
@@ -181,6 +214,13 @@ internal sealed class MultipartUploadStream : Stream
             _freeBuffers.Add(buffer);
             _slots.Release();
         }
+    }
+
+    private static string ToS3Checksum(uint crc)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, crc);
+        return Convert.ToBase64String(bytes);
     }
 
     private byte[] TakeBuffer(long size)
@@ -198,8 +238,10 @@ internal sealed class MultipartUploadStream : Stream
 
     private void ThrowIfFailed()
     {
-        if (_failure is { } failure)
-            throw new IOException($"Uploading part of s3://{_target.Bucket}/{_target.Key} failed: {failure.Message}", failure);
+        if (_failure is not { } failure) return;
+        var status = failure is AmazonS3Exception s3 ? $"{s3.ErrorCode} (HTTP {(int)s3.StatusCode}): " : "";
+        throw new IOException(
+            $"Uploading part {_failedPart} of s3://{_target.Bucket}/{_target.Key} failed after {1 + S3ClientFactory.UploadRetries} attempts: {status}{failure.Message}", failure);
     }
 
     public override void Write(byte[] buffer, int offset, int count) =>

@@ -8,6 +8,9 @@ namespace S3ZipExport.Upload;
 /// <summary>Builds the S3 client: AWS itself, or an S3-compatible endpoint (path-style) named by AWS_ENDPOINT_URL_S3.</summary>
 internal static class S3ClientFactory
 {
+    /// <summary>Retries after the first attempt of each S3 request.</summary>
+    public const int UploadRetries = 5;
+
     public static IAmazonS3 Create(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
     {
         var region = environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
@@ -17,6 +20,10 @@ internal static class S3ClientFactory
             // that need aws-chunked bodies, which some S3-compatible servers store as object bytes.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // A failed request (a part, a 503 SlowDown, a reset) is retried by the SDK with exponential backoff
+            // and jitter; the part's body is a MemoryStream over the buffer still in memory, rewound each time.
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = UploadRetries,
         };
         if (settings.S3Endpoint is { } endpoint)
         {

@@ -79,20 +79,9 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
     {
         // Uncompressed output ("none") so the archive is about as large as the CSV: ~24 MB in 5 MiB parts.
         const int count = 20_000;
-        _source.MapStream("/events", async (body, ct) =>
-        {
-            await body.WriteAsync("""{"events":["""u8.ToArray(), ct);
-            for (var i = 0; i < count; i++)
-            {
-                var record = $$"""{{(i > 0 ? "," : "")}}{"id":{{i}},"title":"イベント {{i}} \"{{i * 7919 % 10007}}\"","started_at":"2026-12-01T19:00:00+09:00","catch":"{{new string((char)('a' + i % 26), 1000)}}"}""";
-                await body.WriteAsync(Encoding.UTF8.GetBytes(record), ct);
-            }
-            await body.WriteAsync("]}"u8.ToArray(), ct);
-        });
+        ExportSource.MapManyRecords(_source, "/events", count);
         var key = "tests/many.zip";
-        var summary = await ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key,
-            ("EXPORT_COLUMNS", "id,title,started_at,catch"), ("EXPORT_PART_SIZE_MIB", "5"),
-            ("EXPORT_UPLOAD_CONCURRENCY", "2"), ("EXPORT_COMPRESSION_LEVEL", "none")));
+        var summary = await ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key, ExportSource.ManyPartsSettings));
 
         var zip = await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key);
         var csv = ReadSingleEntry(zip, "events.csv");

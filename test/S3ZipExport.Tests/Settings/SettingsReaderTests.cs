@@ -62,6 +62,11 @@ public class SettingsReaderTests
     [InlineData("EXPORT_SOURCE_URL", "ftp://example.com/x", "not an absolute http(s) URL")]
     [InlineData("EXPORT_SOURCE_URL", "http://example.com/x", "EXPORT_ALLOW_HTTP=true")]
     [InlineData("AWS_ENDPOINT_URL_S3", "localhost:4568", "not an http(s) URL")]
+    [InlineData("EXPORT_IF_EXISTS", "replace", "one of overwrite, skip, fail")]
+    [InlineData("EXPORT_IF_EXISTS", "1", "one of overwrite, skip, fail")]
+    [InlineData("EXPORT_SSE", "kms", "must be AES256 or aws:kms")]
+    [InlineData("EXPORT_SSE_KMS_KEY_ID", "alias/x", "needs EXPORT_SSE=aws:kms")]
+    [InlineData("EXPORT_TIMEOUT_SECONDS", "5", "from 11 to 86400")]
     public void Invalid_setting_is_named_with_what_is_wrong(string name, string value, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => Read(With((name, value))));
@@ -127,4 +132,34 @@ public class SettingsReaderTests
     [Fact]
     public void Payload_that_is_not_JSON_is_refused() =>
         Assert.Contains("not JSON", Assert.Throws<SettingsException>(() => Read(Minimal, "EXPORT_KEY=x")).Message);
+
+    [Fact]
+    public void Timeout_leaves_a_margin_to_abort_cleanly()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(855), Read(With(("EXPORT_TIMEOUT_SECONDS", "900"))).StopAfter);
+        Assert.Equal(TimeSpan.FromSeconds(50), Read(With(("EXPORT_TIMEOUT_SECONDS", "60"))).StopAfter);
+        Assert.Null(Read(Minimal).StopAfter);
+    }
+
+    [Fact]
+    public void Buffers_larger_than_half_the_Lambda_memory_are_refused_naming_what_to_lower()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"), ("EXPORT_PART_SIZE_MIB", "32"))));
+        Assert.Contains("more than half of the function's 256 MB", e.Message);
+        Assert.Contains("Lower EXPORT_UPLOAD_CONCURRENCY or EXPORT_PART_SIZE_MIB", e.Message);
+    }
+
+    [Fact]
+    public void Default_buffers_fit_a_256_MB_Lambda_even_with_six_compression_threads() =>
+        Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"), ("EXPORT_COMPRESSION_THREADS", "6")));
+
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL_S3", "http://attacker.example")]
+    [InlineData("EXPORT_ALLOW_HTTP", "true")]
+    [InlineData("EXPORT_TIMEOUT_SECONDS", "86400")]
+    public void Manual_payload_may_not_override_environment_only_settings(string name, string value)
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(Minimal, $$"""{"{{name}}":"{{value}}"}"""));
+        Assert.Contains($"'{name}', which only the function's environment may set", e.Message);
+    }
 }

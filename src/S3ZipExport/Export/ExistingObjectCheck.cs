@@ -1,0 +1,31 @@
+using System.Net;
+using Amazon.S3;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Export;
+
+/// <summary>
+/// EXPORT_IF_EXISTS=skip|fail look at the key before any work: EventBridge Scheduler invokes asynchronously, so
+/// Lambda may retry a run and deliveries can repeat, and a rerun of the same scheduled time names the same key.
+/// </summary>
+internal static class ExistingObjectCheck
+{
+    public static async Task<bool> ExistsAsync(IAmazonS3 s3, ExportSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            await s3.GetObjectMetadataAsync(settings.Bucket, settings.Key, ct);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            // Without s3:ListBucket S3 answers 403 rather than 404 for a missing key.
+            throw new ExportFailedException(
+                $"{SettingNames.IfExists}={settings.IfExists.ToString().ToLowerInvariant()} needs s3:GetObject on the key and s3:ListBucket on s3://{settings.Bucket} to tell whether '{settings.Key}' exists; S3 answered 403.", e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text;
+using S3ZipExport.Tests.Fixtures;
+
+namespace S3ZipExport.Tests.Export;
+
+/// <summary>Test sources of a known shape: records whose CSV is large enough to need several parts.</summary>
+internal static class ExportSource
+{
+    /// <summary>Serves <paramref name="count"/> records of ~1 KB of poorly compressible text (with level "none" the ZIP is as large as the CSV).</summary>
+    public static void MapManyRecords(SourceServer source, string path, int count) =>
+        source.MapStream(path, async (body, ct) =>
+        {
+            await body.WriteAsync("""{"events":["""u8.ToArray(), ct);
+            for (var i = 0; i < count; i++)
+            {
+                var record = $$"""{{(i > 0 ? "," : "")}}{"id":{{i}},"title":"イベント {{i}} \"{{i * 7919 % 10007}}\"","started_at":"2026-12-01T19:00:00+09:00","catch":"{{new string((char)('a' + i % 26), 1000)}}"}""";
+                await body.WriteAsync(Encoding.UTF8.GetBytes(record), ct);
+            }
+            await body.WriteAsync("]}"u8.ToArray(), ct);
+        });
+
+    /// <summary>Settings that turn <see cref="MapManyRecords"/> into an archive of about count KB in 5 MiB parts.</summary>
+    public static readonly (string, string)[] ManyPartsSettings =
+    [
+        ("EXPORT_COLUMNS", "id,title,started_at,catch"), ("EXPORT_PART_SIZE_MIB", "5"),
+        ("EXPORT_UPLOAD_CONCURRENCY", "2"), ("EXPORT_COMPRESSION_LEVEL", "none"),
+    ];
+}

@@ -1,0 +1,67 @@
+using S3ZipExport.Export;
+using S3ZipExport.Tests.Fixtures;
+
+namespace S3ZipExport.Tests.Export;
+
+[Collection(LocalS3Collection.Name)]
+public sealed class IfExistsTests : IAsyncLifetime
+{
+    private readonly LocalS3Fixture _s3;
+    private SourceServer _source = null!;
+
+    public IfExistsTests(LocalS3Fixture s3)
+    {
+        _s3 = s3;
+        s3.Reset();
+    }
+
+    public async Task InitializeAsync()
+    {
+        _source = await SourceServer.StartAsync();
+        _source.MapString("/v1", """{"events":[{"title":"first run"}]}""");
+        _source.MapString("/v2", """{"events":[{"title":"second run"}]}""");
+    }
+
+    public async Task DisposeAsync() => await _source.DisposeAsync();
+
+    private Task<System.Text.Json.JsonElement> ExportAsync(string path, string key, string ifExists) =>
+        ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url(path), key, ("EXPORT_IF_EXISTS", ifExists)));
+
+    [Fact]
+    public async Task Overwrite_replaces_the_object_of_an_earlier_run()
+    {
+        await ExportAsync("/v1", "tests/overwrite.zip", "overwrite");
+        await ExportAsync("/v2", "tests/overwrite.zip", "overwrite");
+        Assert.Contains("second run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/overwrite.zip")));
+    }
+
+    [Fact]
+    public async Task Skip_does_nothing_when_the_object_exists_and_says_so()
+    {
+        await ExportAsync("/v1", "tests/skip.zip", "skip");
+        _source.ClearRequests();
+        var summary = await ExportAsync("/v2", "tests/skip.zip", "skip");
+        Assert.True(summary.GetProperty("skipped").GetBoolean());
+        Assert.Empty(_source.Requests);
+        Assert.Contains("first run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/skip.zip")));
+    }
+
+    [Fact]
+    public async Task Fail_refuses_to_replace_an_existing_object_and_leaves_it_untouched()
+    {
+        await ExportAsync("/v1", "tests/fail.zip", "fail");
+        Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.CompleteMultipartUpload && r.Headers.GetValueOrDefault("if-none-match") == "*");
+        var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "tests/fail.zip", "fail"));
+        Assert.Contains("already exists", e.Message);
+        Assert.Contains("first run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/fail.zip")));
+        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+    }
+
+    private static string Unzip(byte[] zip)
+    {
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
+        using var csv = new MemoryStream();
+        archive.Entries.Single().Open().CopyTo(csv);
+        return System.Text.Encoding.UTF8.GetString(csv.ToArray());
+    }
+}
