@@ -1,0 +1,96 @@
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Tests.Deploy;
+
+/// <summary>The function's environment in template.yaml is the settings contract of SettingNames, no more, no less.</summary>
+public class EnvironmentTests
+{
+    /// <summary>
+    /// Declared in the template before the code reads them. Keep this short and remove an entry once the settings
+    /// code reads it (a test below fails as a reminder).
+    /// EXPORT_TIMEOUT_SECONDS: the deadline setting of a later change, fed from the function's Timeout.
+    /// </summary>
+    private static readonly string[] DeclaredAheadOfCode = ["EXPORT_TIMEOUT_SECONDS"];
+
+    private static IReadOnlyCollection<string> Declared =>
+        DeployFiles.Function.Properties["Environment"]!["Variables"]!.AsObject().Select(v => v.Key).ToList();
+
+    [Fact]
+    public void Every_setting_the_code_reads_is_declared_in_the_template()
+    {
+        Assert.Empty(SettingNames.ExportSettings.Except(Declared));
+    }
+
+    [Fact]
+    public void Every_EXPORT_variable_in_the_template_is_read_by_the_code_or_allow_listed()
+    {
+        var unread = Declared.Where(n => n.StartsWith("EXPORT_", StringComparison.Ordinal))
+            .Except(SettingNames.ExportSettings).Except(DeclaredAheadOfCode);
+        Assert.Empty(unread);
+    }
+
+    [Fact]
+    public void Every_other_variable_in_the_template_is_a_known_setting()
+    {
+        var other = Declared.Where(n => !n.StartsWith("EXPORT_", StringComparison.Ordinal));
+        Assert.All(other, name => Assert.True(SettingNames.IsKnown(name), $"{name} is not read by the code"));
+    }
+
+    [Fact]
+    public void Allow_listed_variables_are_not_yet_read_by_the_code()
+    {
+        Assert.Empty(DeclaredAheadOfCode.Intersect(SettingNames.ExportSettings));
+        Assert.All(DeclaredAheadOfCode, name => Assert.Contains(name, Declared));
+    }
+
+    [Fact]
+    public void Deadline_setting_follows_the_function_timeout()
+    {
+        var variables = DeployFiles.Function.Properties["Environment"]!["Variables"]!;
+        Assert.Equal("Timeout", variables["EXPORT_TIMEOUT_SECONDS"]!["Ref"]!.GetValue<string>());
+        Assert.Equal("Timeout", DeployFiles.Function.Properties["Timeout"]!["Ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Default_parameters_give_settings_the_code_accepts_and_a_key_under_the_export_prefix()
+    {
+        var environment = new TemplateDefaults(new Dictionary<string, string>
+        {
+            ["SourceUrl"] = "https://connpass.com/api/v2/events/?ym=202611",
+            ["ExportBucket"] = "s3zipexport-exportbucket-abc123",
+        }).FunctionEnvironment();
+        Assert.DoesNotContain("AWS_ENDPOINT_URL_S3", environment.Keys);   // on AWS the SDK's own endpoint is used
+
+        var scheduled = File.ReadAllBytes(DeployFiles.PathOf("events/scheduled.json"));
+        var settings = SettingsReader.Read(environment, InvocationEvent.Parse(scheduled, TimeProvider.System));
+
+        Assert.Equal("s3zipexport-exportbucket-abc123", settings.Bucket);
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", settings.Key);
+        Assert.StartsWith(DeployFiles.DefaultOf(new System.Text.Json.Nodes.JsonObject { ["Ref"] = "ExportPrefix" }), settings.Key);
+        Assert.Equal(["events"], settings.RecordsPath);
+        Assert.Equal(8 * 1024 * 1024, settings.PartSizeBytes);
+        Assert.Equal(4, settings.UploadConcurrency);
+        Assert.Equal(Environment.ProcessorCount, settings.CompressionThreads);   // empty parameter: the code's default
+        Assert.Null(settings.S3Endpoint);
+    }
+
+    [Fact]
+    public void Object_key_template_starts_with_the_export_prefix_the_policy_allows()
+    {
+        var key = DeployFiles.Function.Properties["Environment"]!["Variables"]!["EXPORT_KEY"]!["Fn::Sub"]!.GetValue<string>();
+        Assert.StartsWith("${ExportPrefix}", key);
+        Assert.Equal(SettingsReader.DefaultKey,
+            DeployFiles.Parameters["ExportPrefix"]!["Default"]!.GetValue<string>() + DeployFiles.Parameters["KeyTemplate"]!["Default"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Part_buffers_of_the_default_settings_take_at_most_a_quarter_of_the_default_memory()
+    {
+        // Part buffers are part size × (concurrency + 1), the largest fixed term of the memory bound (see ExportJob);
+        // the runtime, the CSV pipe and the deflate chunks share the rest.
+        var memoryMiB = int.Parse(DeployFiles.DefaultOf(DeployFiles.Function.Properties["MemorySize"]));
+        var partMiB = int.Parse(DeployFiles.Parameters["PartSizeMiB"]!["Default"]!.GetValue<string>());
+        var concurrency = int.Parse(DeployFiles.Parameters["UploadConcurrency"]!["Default"]!.GetValue<string>());
+        Assert.True(partMiB * (concurrency + 1) * 4 <= memoryMiB, $"{partMiB} MiB × {concurrency + 1} part buffers is more than a quarter of {memoryMiB} MB");
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+
+namespace S3ZipExport.Tests.Deploy;
+
+/// <summary>The function may do exactly what MultipartUploadStream does, under the export prefix, and nothing wider.</summary>
+public class PolicyTests
+{
+    private static IReadOnlyList<JsonNode> Statements =>
+        DeployFiles.Function.Properties["Policies"]!.AsArray()
+            .Select(policy => Assert.IsType<JsonObject>(policy))   // inline documents only: no managed or SAM template policies
+            .SelectMany(policy => policy["Statement"]!.AsArray().Select(s => s!))
+            .ToList();
+
+    private static IReadOnlyList<string> Strings(JsonNode? node) => node switch
+    {
+        JsonArray a => a.Select(x => x is JsonValue v ? v.GetValue<string>() : x!.ToJsonString()).ToList(),
+        JsonValue v => [v.GetValue<string>()],
+        null => [],
+        _ => [node.ToJsonString()],
+    };
+
+    [Fact]
+    public void No_statement_grants_every_action_or_every_S3_action()
+    {
+        Assert.All(Statements, s => Assert.DoesNotContain(Strings(s["Action"]), a => a is "*" or "s3:*" || a.StartsWith("s3:*", StringComparison.OrdinalIgnoreCase)));
+        Assert.All(Statements, s => Assert.Null(s["NotAction"]));
+    }
+
+    [Fact]
+    public void No_S3_statement_applies_to_every_resource()
+    {
+        var s3 = Statements.Where(s => Strings(s["Action"]).Any(a => a.StartsWith("s3:", StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.NotEmpty(s3);
+        Assert.All(s3, s =>
+        {
+            Assert.Null(s["NotResource"]);
+            Assert.DoesNotContain("*", Strings(s["Resource"]));
+        });
+    }
+
+    [Fact]
+    public void Function_may_write_and_abort_multipart_uploads_under_the_export_prefix_only()
+    {
+        // CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorized by s3:PutObject;
+        // AbortMultipartUpload by s3:AbortMultipartUpload. Nothing else is called.
+        var allowed = Statements.Where(s => s["Effect"]!.GetValue<string>() == "Allow").ToList();
+        var s3Actions = allowed.SelectMany(s => Strings(s["Action"])).Where(a => a.StartsWith("s3:")).Order();
+        Assert.Equal(["s3:AbortMultipartUpload", "s3:PutObject"], s3Actions);
+
+        var statement = Assert.Single(allowed, s => Strings(s["Action"]).Contains("s3:PutObject"));
+        var resource = statement["Resource"]!["Fn::Sub"]!.AsArray()[0]!.GetValue<string>();
+        Assert.Equal("arn:${AWS::Partition}:s3:::${BucketName}/${ExportPrefix}*", resource);
+    }
+
+    [Fact]
+    public void Export_prefix_parameter_cannot_widen_the_grant_to_the_whole_bucket()
+    {
+        var prefix = DeployFiles.Parameters["ExportPrefix"]!;
+        Assert.Equal("exports/", prefix["Default"]!.GetValue<string>());
+        var pattern = new System.Text.RegularExpressions.Regex(prefix["AllowedPattern"]!.GetValue<string>());
+        Assert.Matches(pattern, "exports/");
+        Assert.Matches(pattern, "team/daily/");
+        Assert.DoesNotMatch(pattern, "");
+        Assert.DoesNotMatch(pattern, "/");
+        Assert.DoesNotMatch(pattern, "exports");
+    }
+}
