@@ -5,13 +5,6 @@ namespace S3ZipExport.Tests.Deploy;
 /// <summary>The function's environment in template.yaml is the settings contract of SettingNames, no more, no less.</summary>
 public class EnvironmentTests
 {
-    /// <summary>
-    /// Declared in the template before the code reads them. Keep this short and remove an entry once the settings
-    /// code reads it (a test below fails as a reminder).
-    /// EXPORT_TIMEOUT_SECONDS: the deadline setting of a later change, fed from the function's Timeout.
-    /// </summary>
-    private static readonly string[] DeclaredAheadOfCode = ["EXPORT_TIMEOUT_SECONDS"];
-
     private static IReadOnlyCollection<string> Declared =>
         DeployFiles.Function.Properties["Environment"]!["Variables"]!.AsObject().Select(v => v.Key).ToList();
 
@@ -22,10 +15,10 @@ public class EnvironmentTests
     }
 
     [Fact]
-    public void Every_EXPORT_variable_in_the_template_is_read_by_the_code_or_allow_listed()
+    public void Every_EXPORT_variable_in_the_template_is_read_by_the_code()
     {
         var unread = Declared.Where(n => n.StartsWith("EXPORT_", StringComparison.Ordinal))
-            .Except(SettingNames.ExportSettings).Except(DeclaredAheadOfCode);
+            .Except(SettingNames.ExportSettings);
         Assert.Empty(unread);
     }
 
@@ -34,13 +27,6 @@ public class EnvironmentTests
     {
         var other = Declared.Where(n => !n.StartsWith("EXPORT_", StringComparison.Ordinal));
         Assert.All(other, name => Assert.True(SettingNames.IsKnown(name), $"{name} is not read by the code"));
-    }
-
-    [Fact]
-    public void Allow_listed_variables_are_not_yet_read_by_the_code()
-    {
-        Assert.Empty(DeclaredAheadOfCode.Intersect(SettingNames.ExportSettings));
-        Assert.All(DeclaredAheadOfCode, name => Assert.Contains(name, Declared));
     }
 
     [Fact]

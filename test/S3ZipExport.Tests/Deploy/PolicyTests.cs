@@ -5,11 +5,21 @@ namespace S3ZipExport.Tests.Deploy;
 /// <summary>The function may do exactly what MultipartUploadStream does, under the export prefix, and nothing wider.</summary>
 public class PolicyTests
 {
-    private static IReadOnlyList<JsonNode> Statements =>
+    /// <summary>Every statement with the condition it is granted under (null: always).</summary>
+    private static IReadOnlyList<(string? Condition, JsonNode Statement)> ConditionalStatements =>
         DeployFiles.Function.Properties["Policies"]!.AsArray()
             .Select(policy => Assert.IsType<JsonObject>(policy))   // inline documents only: no managed or SAM template policies
-            .SelectMany(policy => policy["Statement"]!.AsArray().Select(s => s!))
+            .Select(policy => policy["Fn::If"] is JsonArray branches
+                ? (Condition: branches[0]!.GetValue<string>(), Policy: Assert.IsType<JsonObject>(branches[1]))
+                : (Condition: (string?)null, Policy: policy))
+            .SelectMany(p => p.Policy["Statement"]!.AsArray().Select(s => (p.Condition, s!)))
             .ToList();
+
+    private static IReadOnlyList<JsonNode> Statements => ConditionalStatements.Select(s => s.Statement).ToList();
+
+    private static IReadOnlyList<string> ActionsUnder(string? condition) =>
+        ConditionalStatements.Where(s => s.Condition == condition && s.Statement["Effect"]!.GetValue<string>() == "Allow")
+            .SelectMany(s => Strings(s.Statement["Action"])).Order().ToList();
 
     private static IReadOnlyList<string> Strings(JsonNode? node) => node switch
     {
@@ -43,9 +53,8 @@ public class PolicyTests
     {
         // CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorized by s3:PutObject;
         // AbortMultipartUpload by s3:AbortMultipartUpload. Nothing else is called.
+        Assert.Equal(["s3:AbortMultipartUpload", "s3:PutObject"], ActionsUnder(null));
         var allowed = Statements.Where(s => s["Effect"]!.GetValue<string>() == "Allow").ToList();
-        var s3Actions = allowed.SelectMany(s => Strings(s["Action"])).Where(a => a.StartsWith("s3:")).Order();
-        Assert.Equal(["s3:AbortMultipartUpload", "s3:PutObject"], s3Actions);
 
         var statement = Assert.Single(allowed, s => Strings(s["Action"]).Contains("s3:PutObject"));
         var resource = statement["Resource"]!["Fn::Sub"]!.AsArray()[0]!.GetValue<string>();
@@ -63,5 +72,21 @@ public class PolicyTests
         Assert.DoesNotMatch(pattern, "");
         Assert.DoesNotMatch(pattern, "/");
         Assert.DoesNotMatch(pattern, "exports");
+    }
+
+    [Fact]
+    public void Reading_and_listing_under_the_prefix_are_granted_only_when_EXPORT_IF_EXISTS_must_look()
+    {
+        Assert.Equal(["s3:GetObject", "s3:ListBucket"], ActionsUnder("ChecksExisting"));
+        var list = ConditionalStatements.Single(s => Strings(s.Statement["Action"]).Contains("s3:ListBucket")).Statement;
+        Assert.Equal("${ExportPrefix}*", list["Condition"]!["StringLike"]!["s3:prefix"]!["Fn::Sub"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void KMS_use_is_granted_only_with_a_key_and_only_on_that_key()
+    {
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], ActionsUnder("HasKmsKey"));
+        var kms = ConditionalStatements.Single(s => s.Condition == "HasKmsKey").Statement;
+        Assert.Equal("KmsKeyArn", kms["Resource"]!["Ref"]!.GetValue<string>());
     }
 }
