@@ -46,9 +46,12 @@ internal sealed class ProgressDisplay
             var root = doc.RootElement;
             if (root.GetProperty("message").GetString() != "export progress") return null;
             double Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+            var seconds = Number("elapsedSeconds");
+            var inRate = seconds > 0 ? Number("sourceMB") / seconds : 0;
             return string.Create(CultureInfo.InvariantCulture,
-                $"progress {Number("elapsedSeconds"),6:0.0} s | {Number("records"),10:N0} records | in {Number("sourceMB"),8:0.0} MB | " +
-                $"CSV {Number("csvMB"),8:0.0} MB | ZIP {Number("zipMB"),7:0.0} MB | {Number("parts"),3:0} parts | {Number("csvMBps"),6:0.0} MB/s CSV");
+                $"{seconds,6:0.0} s | {Number("records"),10:N0} records | in {Number("sourceMB"),8:0.0} MB | " +
+                $"CSV {Number("csvMB"),8:0.0} MB | ZIP {Number("zipMB"),7:0.0} MB | {Number("parts"),3:0} parts | " +
+                $"{inRate,6:0.0} MB/s in, {Number("csvMBps"),6:0.0} MB/s CSV");
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
