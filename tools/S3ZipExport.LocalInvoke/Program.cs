@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using S3ZipExport.LocalInvoke;
 using S3ZipExport.LocalServices;
@@ -35,9 +36,13 @@ for (var i = 0; i < args.Length; i++)
 var display = new ProgressDisplay();
 var stdout = Console.OpenStandardOutput();
 EmbeddedServices? services = null;
-// Ctrl+C ends the process without running finally blocks: the s3rver child must not outlive it. A signal handler
-// cannot await, so this one blocks.
-Console.CancelKeyPress += (_, _) => services?.S3.DisposeAsync().AsTask().GetAwaiter().GetResult();
+// Ctrl+C and SIGTERM end the process without running finally blocks: the s3rver child must not outlive it.
+// These handlers cannot await, so they block.
+// The signal still ends the process afterwards (context.Cancel stays false).
+using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillS3rver());
+using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillS3rver());
+using var onSighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => KillS3rver());
+void KillS3rver() => services?.S3.DisposeAsync().AsTask().GetAwaiter().GetResult();
 try
 {
     var payload = eventPath is null ? ScheduledEvent.Now() : await File.ReadAllBytesAsync(eventPath);

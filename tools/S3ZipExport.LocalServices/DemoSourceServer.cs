@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace S3ZipExport.LocalServices;
@@ -44,6 +45,9 @@ public sealed class DemoSourceServer : IAsyncDisposable
         // Nothing on stdout: the local invoker reads the function's log lines there.
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        // The host's default lifetime takes over Ctrl+C and SIGTERM to stop itself, which would leave the process
+        // that embeds this server running; its owner decides when it stops.
+        builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
         var app = builder.Build();
         app.MapGet(EventsPath, ServeEventsAsync);
         await app.StartAsync(ct);
@@ -70,5 +74,11 @@ public sealed class DemoSourceServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class OwnerControlledLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

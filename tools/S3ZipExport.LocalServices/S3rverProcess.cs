@@ -144,7 +144,11 @@ public sealed partial class S3rverProcess : IAsyncDisposable
         lock (output) return output.ToString();
     }
 
-    public ValueTask DisposeAsync() => new(StopAsync(_process, DataDirectory));
+    private int _disposed;
+
+    /// <summary>Kills s3rver and deletes its data; safe to call more than once and from a signal handler.</summary>
+    public ValueTask DisposeAsync() =>
+        Interlocked.Exchange(ref _disposed, 1) == 0 ? new(StopAsync(_process, DataDirectory)) : ValueTask.CompletedTask;
 
     private static async Task StopAsync(Process process, string dataDirectory)
     {
