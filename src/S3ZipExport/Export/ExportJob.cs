@@ -24,13 +24,12 @@ internal static class ExportJob
 {
     public const int CsvPipePauseBytes = 4 * 1024 * 1024;
 
-    public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, CancellationToken ct)
+    public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        using var response = await HttpSource.OpenAsync(settings.SourceUrl, ct);
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var records = new JsonRecordReader(body, settings.RecordsPath, response.Content.Headers.ContentType?.ToString());
+        await using var body = await source.OpenAsync(ct);
+        var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
 
         var fileName = settings.Key.Split('/')[^1];
         var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"");

@@ -16,14 +16,28 @@ internal static class SettingNames
     public const string AllowHttp = "EXPORT_ALLOW_HTTP";
     public const string ProgressSeconds = "EXPORT_PROGRESS_SECONDS";
 
+    // Source: retries, resume and the API key.
+    public const string SourceMaxAttempts = "EXPORT_SOURCE_MAX_ATTEMPTS";
+    public const string SourceRetryBaseMs = "EXPORT_SOURCE_RETRY_BASE_MS";
+    public const string SourceReadTimeoutSeconds = "EXPORT_SOURCE_READ_TIMEOUT_SECONDS";
+    public const string SourceApiKeyParameter = "EXPORT_SOURCE_API_KEY_PARAMETER";
+    public const string SourceApiKeyHeader = "EXPORT_SOURCE_API_KEY_HEADER";
+    /// <summary>The key itself, for local runs only: in production it belongs in SSM (<see cref="SourceApiKeyParameter"/>).</summary>
+    public const string SourceApiKey = "EXPORT_SOURCE_API_KEY";
+
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
+
+    /// <summary>The same convention for SSM Parameter Store, where the source's API key is read.</summary>
+    public const string SsmEndpoint = "AWS_ENDPOINT_URL_SSM";
 
     /// <summary>Every EXPORT_* setting, in the order the README lists them.</summary>
     public static readonly IReadOnlyList<string> ExportSettings =
     [
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
+        // Source
+        SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
     ];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name == S3Endpoint;
