@@ -86,7 +86,7 @@ internal sealed class ResumableHttpStream : Stream
                 _position += read;
                 return read;
             }
-            catch (Exception e) when (TransientFailure.IsTransient(e))
+            catch (Exception e) when (!ct.IsCancellationRequested && TransientFailure.IsTransient(e))
             {
                 failure = e;
             }
