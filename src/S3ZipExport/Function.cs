@@ -2,6 +2,7 @@ using System.Collections;
 using System.Text.Json;
 using S3ZipExport.Export;
 using S3ZipExport.Settings;
+using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 using S3ZipExport.Upload;
 
@@ -47,7 +48,8 @@ public sealed class Function
         try
         {
             using var s3 = S3ClientFactory.Create(settings, _environment);
-            var summary = await ExportJob.RunAsync(settings, s3, ct);
+            var source = await HttpSource.CreateAsync(settings, _environment, ct);
+            var summary = await ExportJob.RunAsync(settings, s3, source, ct);
             var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Default.ExportSummary);
             JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
             return new MemoryStream(json, writable: false);

@@ -24,7 +24,7 @@ internal static class ExportJob
 {
     public const int CsvPipePauseBytes = 4 * 1024 * 1024;
 
-    public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, CancellationToken ct)
+    public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         if (settings.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, settings, ct))
@@ -39,7 +39,7 @@ internal static class ExportJob
         ExportProgress? progress = null;
         try
         {
-            return await RunStagesAsync(settings, s3, p => progress = p, clock, linked.Token);
+            return await RunStagesAsync(settings, s3, source, p => progress = p, clock, linked.Token);
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -57,12 +57,11 @@ internal static class ExportJob
                $"use {SettingNames.CompressionLevel}=fastest, or split the export into smaller ones (e.g. one per month).";
     }
 
-    private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
+    private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
     {
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        using var response = await HttpSource.OpenAsync(settings.SourceUrl, ct);
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var records = new JsonRecordReader(body, settings.RecordsPath, response.Content.Headers.ContentType?.ToString());
+        await using var body = await source.OpenAsync(ct);
+        var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
 
         var fileName = settings.Key.Split('/')[^1];
         var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"")

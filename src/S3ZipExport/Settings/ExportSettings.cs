@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using S3ZipExport.Source;
 
 namespace S3ZipExport.Settings;
 
@@ -32,6 +33,17 @@ internal sealed record ExportSettings
     public required DateTimeOffset InvocationTime { get; init; }
 
     public long PartSizeBytes => PartSizeMiB * 1024L * 1024L;
+
+    // Source: retries, resume and the API key. Defaults here too, so code that builds settings by hand keeps working.
+    /// <summary>Requests the source may take in all, first request, retries and resumes together.</summary>
+    public int SourceMaxAttempts { get; init; } = 5;
+    /// <summary>First retry delay; each further one doubles, with jitter.</summary>
+    public TimeSpan SourceRetryBase { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long the source may send nothing (headers or body bytes) before the read counts as failed.</summary>
+    public TimeSpan SourceReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public SourceApiKey SourceApiKey { get; init; } = SourceApiKey.None;
+    /// <summary>SSM-compatible endpoint for the API key parameter; null means AWS itself.</summary>
+    public Uri? SsmEndpoint { get; init; }
 }
 
 /// <summary>What to do when the key already holds an object (a rerun of the same scheduled time).</summary>

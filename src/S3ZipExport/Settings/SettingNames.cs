@@ -23,8 +23,20 @@ internal static class SettingNames
     /// <summary>Set by the Lambda runtime: the function's memory in MB, which the buffers must fit.</summary>
     public const string LambdaMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
 
+    // Source: retries, resume and the API key.
+    public const string SourceMaxAttempts = "EXPORT_SOURCE_MAX_ATTEMPTS";
+    public const string SourceRetryBaseMs = "EXPORT_SOURCE_RETRY_BASE_MS";
+    public const string SourceReadTimeoutSeconds = "EXPORT_SOURCE_READ_TIMEOUT_SECONDS";
+    public const string SourceApiKeyParameter = "EXPORT_SOURCE_API_KEY_PARAMETER";
+    public const string SourceApiKeyHeader = "EXPORT_SOURCE_API_KEY_HEADER";
+    /// <summary>The key itself, for local runs only: in production it belongs in SSM (<see cref="SourceApiKeyParameter"/>).</summary>
+    public const string SourceApiKey = "EXPORT_SOURCE_API_KEY";
+
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
+
+    /// <summary>The same convention for SSM Parameter Store, where the source's API key is read.</summary>
+    public const string SsmEndpoint = "AWS_ENDPOINT_URL_SSM";
 
     /// <summary>Every EXPORT_* setting, in the order the README lists them.</summary>
     public static readonly IReadOnlyList<string> ExportSettings =
@@ -32,13 +44,15 @@ internal static class SettingNames
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
+        // Source
+        SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
     ];
 
     /// <summary>
     /// Settings a manual payload may not override: they decide where the function's signed S3 requests go, whether
     /// plain HTTP is trusted, and its deadline, which belong to whoever deployed it, not to whoever may invoke it.
     /// </summary>
-    public static readonly IReadOnlyList<string> EnvironmentOnly = [S3Endpoint, AllowHttp, TimeoutSeconds];
+    public static readonly IReadOnlyList<string> EnvironmentOnly = [S3Endpoint, SsmEndpoint, AllowHttp, TimeoutSeconds];
 
-    public static bool IsKnown(string name) => ExportSettings.Contains(name) || name == S3Endpoint;
+    public static bool IsKnown(string name) => ExportSettings.Contains(name) || name is S3Endpoint or SsmEndpoint;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using S3ZipExport.Source;
 
 namespace S3ZipExport.Settings;
 
@@ -76,6 +77,16 @@ internal static class SettingsReader
             && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             errors.Add($"{SettingNames.S3Endpoint}: '{endpointText}' is not an http(s) URL");
 
+        // Source: retries, resume and the API key.
+        var sourceMaxAttempts = ParseInt(SettingNames.SourceMaxAttempts, Get(SettingNames.SourceMaxAttempts), 5, 1, 20, errors);
+        var sourceRetryBaseMs = ParseInt(SettingNames.SourceRetryBaseMs, Get(SettingNames.SourceRetryBaseMs), 1000, 1, 30_000, errors);
+        var sourceReadTimeout = ParseInt(SettingNames.SourceReadTimeoutSeconds, Get(SettingNames.SourceReadTimeoutSeconds), 60, 1, 900, errors);
+        var sourceApiKey = ParseSourceApiKey(Get, errors);
+        Uri? ssmEndpoint = null;
+        if (Get(SettingNames.SsmEndpoint) is { } ssmText
+            && (!Uri.TryCreate(ssmText, UriKind.Absolute, out ssmEndpoint) || ssmEndpoint.Scheme is not ("http" or "https")))
+            errors.Add($"{SettingNames.SsmEndpoint}: '{ssmText}' is not an http(s) URL");
+
         if (errors.Count == 0)
             MemoryBudget.Check(partSize, concurrency, threads, environment.GetValueOrDefault(SettingNames.LambdaMemorySize), errors);
 
@@ -102,6 +113,12 @@ internal static class SettingsReader
             StopAfter = timeoutSeconds is { } t ? Deadline.StopAfter(TimeSpan.FromSeconds(t)) : null,
             S3Endpoint = endpoint,
             InvocationTime = invocation.Time,
+            // Source
+            SourceMaxAttempts = sourceMaxAttempts,
+            SourceRetryBase = TimeSpan.FromMilliseconds(sourceRetryBaseMs),
+            SourceReadTimeout = TimeSpan.FromSeconds(sourceReadTimeout),
+            SourceApiKey = sourceApiKey,
+            SsmEndpoint = ssmEndpoint,
         };
     }
 
@@ -159,5 +176,23 @@ internal static class SettingsReader
                 errors.Add($"{SettingNames.CompressionLevel}: '{text}' must be one of optimal, fastest, smallest, none");
                 return CompressionLevel.Optimal;
         }
+    }
+
+    // Source: the API key comes from SSM in production, or directly for a local run; never both.
+    private static SourceApiKey ParseSourceApiKey(Func<string, string?> get, List<string> errors)
+    {
+        var header = get(SettingNames.SourceApiKeyHeader) ?? SourceApiKey.DefaultHeader;
+        if (!SourceApiKey.IsHeaderName(header))
+            errors.Add($"{SettingNames.SourceApiKeyHeader}: '{header}' is not an HTTP header name");
+        var parameter = get(SettingNames.SourceApiKeyParameter);
+        var direct = get(SettingNames.SourceApiKey);
+        if (parameter is not null && direct is not null)
+        {
+            errors.Add($"{SettingNames.SourceApiKey}: set either it (local runs) or {SettingNames.SourceApiKeyParameter} (SSM), not both");
+            return SourceApiKey.None;
+        }
+        return parameter is not null ? SourceApiKey.FromParameter(header, parameter)
+            : direct is not null ? SourceApiKey.FromValue(header, direct)
+            : SourceApiKey.None;
     }
 }

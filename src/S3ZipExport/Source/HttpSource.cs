@@ -1,11 +1,14 @@
-using System.Net;
 using System.Net.Http.Headers;
 using S3ZipExport.Settings;
 
 namespace S3ZipExport.Source;
 
-/// <summary>Opens the source URL as a byte stream: headers first, body read as it arrives, never buffered whole.</summary>
-internal static class HttpSource
+/// <summary>
+/// The export's data source: one GET whose body is read as it arrives, never buffered whole. Transient failures
+/// are retried (<see cref="SourceRetryPipeline"/>), a dropped body is resumed (<see cref="ResumableHttpStream"/>),
+/// and the API key (SSM or a local setting) is sent in its header but never logged.
+/// </summary>
+internal sealed class HttpSource
 {
     public static readonly string UserAgent =
         $"S3ZipExport/{typeof(HttpSource).Assembly.GetName().Version?.ToString(3)} (+https://github.com/s3zipexport/s3zipexport)";
@@ -13,40 +16,58 @@ internal static class HttpSource
     // One client per process (a Lambda cold start): connection pooling across warm invocations.
     private static readonly HttpClient Client = CreateClient();
 
+    private readonly ExportSettings _settings;
+    private readonly string? _apiKey;
+
+    private HttpSource(ExportSettings settings, string? apiKey)
+    {
+        _settings = settings;
+        _apiKey = apiKey;
+    }
+
+    /// <summary>Resolves the API key (from SSM once per process) so a missing parameter fails before anything starts.</summary>
+    public static async Task<HttpSource> CreateAsync(ExportSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    {
+        var key = settings.SourceApiKey;
+        var value = key.ParameterName is { } parameter
+            ? await SsmParameterReader.GetAsync(parameter, settings, environment, ct)
+            : key.Value;
+        return new HttpSource(settings, value);
+    }
+
     private static HttpClient CreateClient()
     {
         var handler = new SocketsHttpHandler
         {
-            // Decompression happens as a stream inside the handler; the parser sees plain JSON bytes.
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Brotli | DecompressionMethods.Deflate,
+            // Decoding happens in ContentDecoding, above the resumable stream; redirects in SourceRequestSender,
+            // which keeps the API key from following one to another origin.
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            AllowAutoRedirect = false,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
         // The whole export is one long body read: a per-request timeout would cut a healthy multi-GB download.
+        // Stalls are caught per read instead (EXPORT_SOURCE_READ_TIMEOUT_SECONDS).
         var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Encoding", ContentDecoding.AcceptEncoding);
         return client;
     }
 
-    /// <summary>Sends GET and returns the response once its headers arrived with a success status.</summary>
-    public static async Task<HttpResponseMessage> OpenAsync(Uri url, CancellationToken ct)
+    /// <summary>Sends GET (retrying transient failures) and returns the body once the headers arrived with a success status.</summary>
+    public async Task<SourceBody> OpenAsync(CancellationToken ct)
     {
-        HttpResponseMessage response;
+        var sender = new SourceRequestSender(Client, _settings, _apiKey, new AttemptBudget(_settings.SourceMaxAttempts));
+        var raw = await ResumableHttpStream.OpenAsync(sender, _settings.SourceUrl, _settings.SourceReadTimeout, ct);
         try
         {
-            response = await Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, _settings.SourceUrl), raw.ContentType);
         }
-        catch (HttpRequestException e)
+        catch
         {
-            throw new SourceException($"Source {UrlRedaction.Redact(url)} could not be reached: {e.Message}", e);
+            await raw.DisposeAsync();
+            throw;
         }
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = (int)response.StatusCode;
-            response.Dispose();
-            throw new SourceException($"Source {UrlRedaction.Redact(url)} answered HTTP {status} {response.ReasonPhrase}.");
-        }
-        return response;
     }
 }

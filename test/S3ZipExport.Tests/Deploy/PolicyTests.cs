@@ -89,4 +89,12 @@ public class PolicyTests
         var kms = ConditionalStatements.Single(s => s.Condition == "HasKmsKey").Statement;
         Assert.Equal("KmsKeyArn", kms["Resource"]!["Ref"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void The_source_API_key_parameter_is_readable_only_when_named_and_only_that_parameter()
+    {
+        Assert.Equal(["ssm:GetParameter"], ActionsUnder("HasApiKeyParameter"));
+        var ssm = ConditionalStatements.Single(s => s.Condition == "HasApiKeyParameter").Statement;
+        Assert.EndsWith(":parameter${SourceApiKeyParameter}", ssm["Resource"]!["Fn::Sub"]!.GetValue<string>());
+    }
 }

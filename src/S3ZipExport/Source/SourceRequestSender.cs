@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Polly;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Source;
+
+/// <summary>
+/// Sends one GET to the source through the retry pipeline and returns a successful response (headers read, body
+/// not yet), or throws a <see cref="SourceException"/> that names the status or the failure and the redacted URL.
+/// </summary>
+internal sealed class SourceRequestSender(HttpClient client, ExportSettings settings, string? apiKey, AttemptBudget budget)
+{
+    // Redirects are followed here, not by the handler: the API key must not follow one to another origin.
+    private const int MaxRedirects = 5;
+
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(settings, budget, settings.SourceUrl);
+
+    public AttemptBudget Budget => budget;
+
+    /// <param name="from">Null for the whole body; else the byte offset to continue from.</param>
+    /// <param name="ifRange">With <paramref name="from"/>: the validator that makes a changed resource answer 200.</param>
+    public async Task<HttpResponseMessage> SendAsync(Uri url, long? from, RangeConditionHeaderValue? ifRange, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(async token =>
+            {
+                budget.Take();
+                return await FollowRedirectsAsync(url, from, ifRange, token);
+            }, ct);
+        }
+        catch (Exception e) when (e is not SourceException && !(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            throw new SourceException($"Source {UrlRedaction.Redact(url)} could not be read{AfterAttempts()}: {e.Message}", e);
+        }
+        if (response.IsSuccessStatusCode) return response;
+
+        using (response)
+        {
+            var status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            var retryAfter = SourceRetryPipeline.RetryAfter(response);
+            if (retryAfter > SourceRetryPipeline.MaxRetryAfter)
+                throw new SourceException($"Source {UrlRedaction.Redact(url)} answered {status} and asked to retry after {retryAfter.Value.TotalSeconds:0} s, longer than the {SourceRetryPipeline.MaxRetryAfter.TotalSeconds:0} s an export waits.");
+            var transient = TransientFailure.IsTransient(response.StatusCode);
+            throw new SourceException($"Source {UrlRedaction.Redact(url)} answered {status}{(transient ? AfterAttempts() : "")}.");
+        }
+    }
+
+    private string AfterAttempts() =>
+        budget.Used > 1 ? $" after {budget.Used} attempts ({SettingNames.SourceMaxAttempts}={budget.Max})" : "";
+
+    private async ValueTask<HttpResponseMessage> FollowRedirectsAsync(Uri url, long? from, RangeConditionHeaderValue? ifRange, CancellationToken ct)
+    {
+        var target = url;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, target);
+            if (apiKey is not null && SameOrigin(target, settings.SourceUrl))
+                request.Headers.TryAddWithoutValidation(settings.SourceApiKey.Header, apiKey);
+            if (from is not null)
+            {
+                request.Headers.Range = new RangeHeaderValue(from, null);
+                request.Headers.IfRange = ifRange;
+            }
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location) return response;
+            response.Dispose();
+            if (hop == MaxRedirects)
+                throw new SourceException($"Source {UrlRedaction.Redact(url)} redirected more than {MaxRedirects} times.");
+            target = new Uri(target, location);
+        }
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is 301 or 302 or 303 or 307 or 308;
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        a.Scheme == b.Scheme && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
+}

@@ -1,0 +1,72 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Source;
+
+/// <summary>
+/// Reads one SecureString from SSM Parameter Store, decrypted. Values are cached per parameter name for the life
+/// of the process: one call per Lambda cold start, not one per export.
+/// </summary>
+internal static class SsmParameterReader
+{
+    // A Lambda instance runs one invocation at a time, so a plain dictionary guarded by a lock is enough.
+    private static readonly Dictionary<string, string> Cache = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+
+    public static async Task<string> GetAsync(string name, ExportSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    {
+        lock (Gate)
+            if (Cache.TryGetValue(name, out var cached)) return cached;
+
+        using var ssm = CreateClient(settings, environment);
+        GetParameterResponse response;
+        try
+        {
+            response = await ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, ct);
+        }
+        catch (ParameterNotFoundException)
+        {
+            throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' does not exist (in this account and region).");
+        }
+        catch (AmazonServiceException e)
+        {
+            // The SDK's messages carry the error code and text, never the parameter's value.
+            throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' could not be read: {e.ErrorCode} {e.Message}", e);
+        }
+        var value = response.Parameter?.Value;
+        if (string.IsNullOrEmpty(value))
+            throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' is empty.");
+        lock (Gate) Cache[name] = value;
+        return value;
+    }
+
+    private static AmazonSimpleSystemsManagementClient CreateClient(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
+    {
+        var region = environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var config = new AmazonSimpleSystemsManagementConfig();
+        if (settings.SsmEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        // As for S3 (Upload/S3ClientFactory): credentials in the environment map are used as they are (tests, the
+        // local invoker); otherwise the SDK's default chain finds the Lambda role's.
+        if (environment.GetValueOrDefault("AWS_ACCESS_KEY_ID") is { Length: > 0 } accessKey
+            && environment.GetValueOrDefault("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secretKey)
+        {
+            AWSCredentials credentials = environment.GetValueOrDefault("AWS_SESSION_TOKEN") is { Length: > 0 } token
+                ? new SessionAWSCredentials(accessKey, secretKey, token)
+                : new BasicAWSCredentials(accessKey, secretKey);
+            return new AmazonSimpleSystemsManagementClient(credentials, config);
+        }
+        return new AmazonSimpleSystemsManagementClient(config);
+    }
+}
