@@ -9,7 +9,8 @@ namespace S3ZipExport.Archive;
 /// compressed by its own DeflateStream, and the results are written in input order. Every chunk but the last
 /// ends with a sync flush (an empty stored block, 00 00 FF FF, which also byte-aligns the output) and has no
 /// final block, so the concatenation is one valid deflate stream (RFC 1951) that any inflater reads straight
-/// through. Each chunk starts with an empty window, which costs a little ratio (see the README figures).
+/// through. Each chunk starts with an empty window, which costs a little ratio: 0.18 % more output at
+/// Optimal with 1 MiB chunks (47.23 vs 47.14 MB for 200 MB of CSV with Japanese text), 0.7 % with 256 KiB.
 /// </summary>
 /// <remarks>
 /// <para>Why DeflateStream.Flush(): in .NET (zlib-ng since .NET 9) it is Z_SYNC_FLUSH, verified by the test

@@ -26,7 +26,7 @@ namespace S3ZipExport.Archive;
 /// <para>Why the local Zip64 extra on every entry: streaming readers decide the data descriptor's length from the
 /// local header alone, because they reach it before the central directory. libarchive (bsdtar) reads 24 bytes
 /// when the local header had a Zip64 extra (LA_USED_ZIP64) and 16 otherwise; 7-Zip does the same
-/// (CLocalItem.GetDescriptorSize: LocalExtra.IsZip64 ? 24 : 16) and reports a header error on mismatch. The
+/// (CLocalItem.GetDescriptorSize: LocalExtra.IsZip64 ? 24 : 16), though 7-Zip 26 recovers from a mismatch. The
 /// alternative that .NET's ZipArchive and Go/Java use on non-seekable output (no local Zip64 signal, 8-byte
 /// descriptor only when the entry turned out large) is what dotnet/runtime#127389 calls malformed: such readers
 /// misparse every entry after the first large one. Readers that use the central directory (Info-ZIP unzip,

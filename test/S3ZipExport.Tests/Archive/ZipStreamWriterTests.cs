@@ -84,7 +84,6 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
     public async Task Threads_1_2_and_4_produce_the_same_uncompressed_bytes()
     {
         var content = Csv(1_000_000);
-        var expectedSha = "";
         foreach (var threads in new[] { 1, 2, 4 })
         {
             var expected = new ExpectedContent();
@@ -93,8 +92,6 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
             using var entry = new MemoryStream();
             await using (var stream = archive.Entries.Single().Open()) await stream.CopyToAsync(entry);
             Assert.Equal(content, entry.ToArray());
-            if (threads == 1) expectedSha = expected.ConcatenatedSha256;
-            else Assert.Equal(expectedSha, expected.ConcatenatedSha256);
             log.WriteLine($"threads {threads}: {zip.Length} bytes");
         }
     }
