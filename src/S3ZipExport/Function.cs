@@ -33,25 +33,18 @@ public sealed class Function
     public async Task<Stream> HandleAsync(Stream input)
     {
         var ct = CancellationToken.None;
-        var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
-        var settings = SettingsReader.Read(_environment, invocation);
-        JsonLog.Info("export started", new Dictionary<string, object?>
-        {
-            ["source"] = UrlRedaction.Redact(settings.SourceUrl),
-            ["bucket"] = settings.Bucket,
-            ["key"] = settings.Key,
-            ["partSizeMiB"] = settings.PartSizeMiB,
-            ["uploadConcurrency"] = settings.UploadConcurrency,
-            ["compressionLevel"] = settings.CompressionLevel.ToString(),
-            ["compressionThreads"] = settings.CompressionThreads,
-        });
         try
         {
+            var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
+            var settings = SettingsReader.Read(_environment, invocation);
+            JsonLog.Info("export started", StartFields(settings));
             using var s3 = S3ClientFactory.Create(settings, _environment);
             var source = await HttpSource.CreateAsync(settings, _environment, ct);
             var summary = await ExportJob.RunAsync(settings, s3, source, ct);
-            var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Default.ExportSummary);
-            JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, object?>>(json));
+            var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Readable.ExportSummary);
+            JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
+                .ToDictionary(p => p.Key, p => (object?)p.Value));
+            JsonLog.Metrics(EmbeddedMetrics.For(summary, _environment.GetValueOrDefault("AWS_LAMBDA_FUNCTION_NAME") ?? "local"));
             return new MemoryStream(json, writable: false);
         }
         catch (Exception e)
@@ -60,6 +53,21 @@ public sealed class Function
             throw;
         }
     }
+
+    /// <summary>The effective settings, as the start line shows them: no secret is among them (the URL is redacted).</summary>
+    private static Dictionary<string, object?> StartFields(ExportSettings settings) => new()
+    {
+        ["source"] = UrlRedaction.Redact(settings.SourceUrl),
+        ["bucket"] = settings.Bucket,
+        ["key"] = settings.Key,
+        ["columns"] = string.Join(",", settings.Columns.Select(c => c.Header)),
+        ["partSizeMiB"] = settings.PartSizeMiB,
+        ["uploadConcurrency"] = settings.UploadConcurrency,
+        ["compressionLevel"] = settings.CompressionLevel.ToString(),
+        ["compressionThreads"] = settings.CompressionThreads,
+        ["ifExists"] = settings.IfExists.ToString().ToLowerInvariant(),
+        ["timeoutSeconds"] = settings.TimeoutSeconds,
+    };
 
     private static Dictionary<string, string?> ReadProcessEnvironment()
     {

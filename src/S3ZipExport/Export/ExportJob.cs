@@ -64,7 +64,7 @@ internal static class ExportJob
         var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
 
         var fileName = settings.Key.Split('/')[^1];
-        var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"")
+        var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", ContentDisposition.Attachment(fileName))
         {
             ServerSideEncryption = settings.ServerSideEncryption,
             SseKmsKeyId = settings.SseKmsKeyId,

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace S3ZipExport.Export;
@@ -16,8 +18,20 @@ internal sealed record ExportSummary(
     /// <summary>CRC-32 of the whole object, base64 of the big-endian value as S3 reports checksums.</summary>
     string? Crc32,
     /// <summary>True when EXPORT_IF_EXISTS=skip found the object already there and did nothing.</summary>
-    bool Skipped = false);
+    bool Skipped = false)
+{
+    /// <summary>Records left out under EXPORT_ON_BAD_RECORD=skip.</summary>
+    public long SkippedRecords { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ExportSummary))]
-internal sealed partial class ExportSummaryJson : JsonSerializerContext;
+internal sealed partial class ExportSummaryJson : JsonSerializerContext
+{
+    /// <summary>Relaxed escaping: the ETag's quotes and any Japanese in the key read as themselves.</summary>
+    public static ExportSummaryJson Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using S3ZipExport.Tests.Export;
+using S3ZipExport.Tests.Fixtures;
+using S3ZipExport.Tests.Source;
+
+namespace S3ZipExport.Tests.Telemetry;
+
+/// <summary>What CloudWatch receives: one JSON object per stdout line, progress while running, metrics at the end.</summary>
+[Collection(LocalS3Collection.Name)]
+public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
+{
+    private SourceServer _source = null!;
+
+    public async Task InitializeAsync()
+    {
+        s3.Reset();
+        _source = await SourceServer.StartAsync();
+        // A source that pauses mid-body, so the export lasts long enough for progress lines.
+        _source.MapStream("/slow", async (body, ct) =>
+        {
+            await body.WriteAsync("""{"events":[{"title":"a","started_at":"2026-12-01T19:00:00+09:00"},"""u8.ToArray(), ct);
+            await body.FlushAsync(ct);
+            await Task.Delay(2300, ct);
+            await body.WriteAsync("""{"title":"日本語"}]}"""u8.ToArray(), ct);
+        });
+    }
+
+    public async Task DisposeAsync() => await _source.DisposeAsync();
+
+    [Fact]
+    public async Task Start_progress_end_and_metrics_lines_are_JSON_with_the_documented_fields()
+    {
+        string text;
+        using (var capture = new ConsoleCapture())
+        {
+            await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/slow"), "tests/logs-日本.zip",
+                ("EXPORT_PROGRESS_SECONDS", "1"), ("AWS_LAMBDA_FUNCTION_NAME", "nightly-export")));
+            text = capture.Text;
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{') && (l.Contains("logs-日本") || l.Contains("\"export progress\"") || l.Contains("nightly-export")))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .ToList();
+
+        var started = Assert.Single(lines, l => Message(l) == "export started");
+        Assert.Equal("tests/logs-日本.zip", started.GetProperty("key").GetString());
+        Assert.Equal("Information", started.GetProperty("level").GetString());
+
+        var progress = lines.Where(l => Message(l) == "export progress").ToList();
+        Assert.NotEmpty(progress);
+        foreach (var name in new[] { "records", "sourceMB", "csvMB", "zipMB", "parts", "csvMBps", "elapsedSeconds" })
+            Assert.True(progress[0].TryGetProperty(name, out _), $"progress line lacks {name}");
+
+        var finished = Assert.Single(lines, l => Message(l) == "export finished");
+        Assert.Equal(2, finished.GetProperty("records").GetInt64());
+        Assert.Contains("tests/logs-日本.zip", text);   // readable, not \uXXXX
+
+        var emf = Assert.Single(lines, l => l.TryGetProperty("_aws", out _));
+        var directive = emf.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        Assert.Equal("S3ZipExport", directive.GetProperty("Namespace").GetString());
+        Assert.Equal("FunctionName", directive.GetProperty("Dimensions")[0][0].GetString());
+        Assert.Equal("nightly-export", emf.GetProperty("FunctionName").GetString());
+        var metricNames = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
+        Assert.Equal(["Records", "SkippedRecords", "CsvBytes", "ZipBytes", "Parts", "DurationMs", "PeakMemoryMB"], metricNames);
+        foreach (var name in metricNames) Assert.Equal(JsonValueKind.Number, emf.GetProperty(name!).ValueKind);
+        Assert.Equal(2, emf.GetProperty("Records").GetDouble());
+        Assert.True(emf.GetProperty("PeakMemoryMB").GetDouble() > 10);
+    }
+
+    [Fact]
+    public async Task A_failure_is_logged_as_an_error_line_naming_the_problem()
+    {
+        using var capture = new ConsoleCapture();
+        var env = ExportRun.Environment(s3, _source.Url("/slow"), "tests/x.zip");
+        env.Remove("EXPORT_BUCKET");
+        await Assert.ThrowsAsync<S3ZipExport.Settings.SettingsException>(() => ExportRun.InvokeAsync(env));
+        var failed = capture.Text.Split('\n').Where(l => l.Contains("\"export failed\"")).Select(l => JsonDocument.Parse(l).RootElement).Last();
+        Assert.Equal("Error", failed.GetProperty("level").GetString());
+        Assert.Contains("EXPORT_BUCKET: required", failed.GetProperty("error").GetString());
+    }
+
+    private static string? Message(JsonElement line) => line.TryGetProperty("message", out var m) ? m.GetString() : null;
+}
