@@ -41,7 +41,7 @@ internal static class ExportJob
             var pipe = new Pipe(new PipeOptions(
                 pauseWriterThreshold: CsvPipePauseBytes, resumeWriterThreshold: CsvPipePauseBytes / 2,
                 minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
-            var csv = new CsvRowWriter(pipe.Writer, settings.Columns);
+            var csv = new CsvRowWriter(pipe.Writer, settings.Columns, settings.Csv);
             var zip = new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
             await using var reporter = new ProgressReporter(
                 new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted),

@@ -16,6 +16,14 @@ internal static class SettingNames
     public const string AllowHttp = "EXPORT_ALLOW_HTTP";
     public const string ProgressSeconds = "EXPORT_PROGRESS_SECONDS";
 
+    // CSV format (see Csv/CsvFormat.cs)
+    public const string CsvEncoding = "EXPORT_CSV_ENCODING";
+    public const string CsvStrictEncoding = "EXPORT_CSV_STRICT_ENCODING";
+    public const string CsvDelimiter = "EXPORT_CSV_DELIMITER";
+    public const string CsvNewline = "EXPORT_CSV_NEWLINE";
+    public const string CsvHeader = "EXPORT_CSV_HEADER";
+    public const string CsvFormulaGuard = "EXPORT_CSV_FORMULA_GUARD";
+
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
 
@@ -24,6 +32,8 @@ internal static class SettingNames
     [
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
+        // CSV format
+        CsvEncoding, CsvStrictEncoding, CsvDelimiter, CsvNewline, CsvHeader, CsvFormulaGuard,
     ];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name == S3Endpoint;

@@ -7,7 +7,7 @@ namespace S3ZipExport.Settings;
 /// Turns the environment (plus a manual invocation's overrides) into <see cref="ExportSettings"/>.
 /// Every problem is collected so one message names all the variables to fix.
 /// </summary>
-internal static class SettingsReader
+internal static partial class SettingsReader
 {
     public const string DefaultRecordsPath = "events";
     public const string DefaultColumns = "title,started_at,ended_at";
@@ -64,6 +64,9 @@ internal static class SettingsReader
             && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             errors.Add($"{SettingNames.S3Endpoint}: '{endpointText}' is not an http(s) URL");
 
+        // CSV format
+        var csv = ReadCsvFormat(environment, invocation, columns, errors);
+
         if (errors.Count > 0)
             throw new SettingsException("Invalid settings:\n- " + string.Join("\n- ", errors));
 
@@ -82,6 +85,8 @@ internal static class SettingsReader
             ProgressInterval = TimeSpan.FromSeconds(progressSeconds),
             S3Endpoint = endpoint,
             InvocationTime = invocation.Time,
+            // CSV format
+            Csv = csv,
         };
     }
 
