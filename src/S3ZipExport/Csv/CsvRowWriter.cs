@@ -7,28 +7,62 @@ using S3ZipExport.Settings;
 namespace S3ZipExport.Csv;
 
 /// <summary>
-/// Writes records as RFC 4180 CSV (comma, CRLF, UTF-8 without BOM) straight into the pipe to the compressor.
-/// Written by hand rather than with CsvHelper: values arrive as UTF-8 byte spans from the JSON reader, and a
-/// string-based writer would decode and re-encode every field (the hot path of a multi-GB export); the only
-/// rule here is RFC 4180's quoting, which the tests pin down.
+/// Writes records as CSV straight into the pipe to the compressor: RFC 4180 quoting (a field holding the delimiter,
+/// a quote, CR or LF is quoted, quotes doubled) with the delimiter, newline, header and encoding of a
+/// <see cref="CsvFormat"/>. Written by hand rather than with CsvHelper: values arrive as UTF-8 byte spans from the
+/// JSON reader, and a string-based writer would decode and re-encode every field (the hot path of a multi-GB
+/// export). UTF-8 output copies those spans as they are; only Shift_JIS output transcodes, field by field.
 /// </summary>
 internal sealed class CsvRowWriter : IRecordSink
 {
-    private static readonly SearchValues<byte> NeedsQuoting = SearchValues.Create(",\"\r\n"u8);
-    private static readonly byte[] Newline = "\r\n"u8.ToArray();
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
-    private readonly PipeWriter _output;
     private readonly RecordFieldExtractor _extractor;
+    private readonly CsvFormat _format;
+    private readonly IReadOnlyList<ColumnSpec> _columns;
+    private readonly SearchValues<byte> _needsQuoting;
+    private readonly byte[] _delimiter;
+    private readonly byte[] _newline;
+    private readonly ShiftJisTranscoder? _transcoder;
+    private PipeWriter _output;
 
-    public CsvRowWriter(PipeWriter output, IReadOnlyList<ColumnSpec> columns)
+    public CsvRowWriter(PipeWriter output, IReadOnlyList<ColumnSpec> columns, CsvFormat? format = null)
     {
         _output = output;
+        _columns = columns;
+        _format = format ?? CsvFormat.Default;
         _extractor = new RecordFieldExtractor(columns);
-        WriteHeader(columns);
+        _delimiter = [_format.Delimiter];
+        _needsQuoting = SearchValues.Create([_format.Delimiter, (byte)'"', (byte)'\r', (byte)'\n']);
+        _newline = _format.Newline == CsvNewline.CrLf ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
+        if (_format.Encoding == CsvEncoding.ShiftJis) _transcoder = new ShiftJisTranscoder();
+        StartNewFile();
     }
 
+    /// <summary>Bytes written to the output(s), in the output encoding, BOM and headers included.</summary>
     public long BytesWritten { get; private set; }
+
+    /// <summary>Data rows written, over all files.</summary>
     public long Rows { get; private set; }
+
+    /// <summary>Data rows written since the current file started.</summary>
+    public long RowsInFile { get; private set; }
+
+    /// <summary>Characters written as <c>?</c> because Shift_JIS (CP932) has no code for them; always 0 for UTF-8.</summary>
+    public long UnencodableCharacters => _transcoder?.Unencodable ?? 0;
+
+    /// <summary>
+    /// Starts the next file of a split export: writes the BOM (utf-8-bom) and the header row (unless turned off)
+    /// again, to <paramref name="output"/> when the file goes to a new pipe, else to the current one. The caller
+    /// flushes and completes the previous file's output first. The constructor starts the first file.
+    /// </summary>
+    public void StartNewFile(PipeWriter? output = null)
+    {
+        if (output is not null) _output = output;
+        RowsInFile = 0;
+        if (_format.Encoding == CsvEncoding.Utf8Bom) WriteRaw(Bom);
+        if (_format.Header) WriteHeader();
+    }
 
     public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset)
     {
@@ -37,13 +71,17 @@ internal sealed class CsvRowWriter : IRecordSink
         var scratch = _extractor.Scratch;
         for (var i = 0; i < values.Length; i++)
         {
-            if (i > 0) WriteRaw(","u8);
+            if (i > 0) WriteRaw(_delimiter);
             var value = values[i];
             if (value.Kind is FieldKind.Missing or FieldKind.Null) continue;
-            WriteField((value.InScratch ? scratch : record).Slice(value.Start, value.Length));
+            var field = (value.InScratch ? scratch : record).Slice(value.Start, value.Length);
+            var guard = _format.FormulaGuard && value.Kind == FieldKind.Text && StartsLikeFormula(field);
+            if (_transcoder is null) WriteField(field, guard);
+            else WriteTranscodedField(field, guard, index, i);
         }
-        WriteRaw(Newline);
+        WriteRaw(_newline);
         Rows++;
+        RowsInFile++;
     }
 
     public async ValueTask FlushAsync(CancellationToken ct)
@@ -53,40 +91,74 @@ internal sealed class CsvRowWriter : IRecordSink
         if (result.IsCompleted) throw new OperationCanceledException("The compression stage stopped reading CSV.");
     }
 
-    private void WriteHeader(IReadOnlyList<ColumnSpec> columns)
+    private void WriteHeader()
     {
-        for (var i = 0; i < columns.Count; i++)
+        for (var i = 0; i < _columns.Count; i++)
         {
-            if (i > 0) WriteRaw(","u8);
-            WriteField(Encoding.UTF8.GetBytes(columns[i].Header));
+            if (i > 0) WriteRaw(_delimiter);
+            var header = Encoding.UTF8.GetBytes(_columns[i].Header);
+            if (_transcoder is null) WriteField(header, guard: false);
+            else WriteTranscodedField(header, guard: false, index: -1, i);
         }
-        WriteRaw(Newline);
+        WriteRaw(_newline);
     }
 
-    private void WriteField(ReadOnlySpan<byte> value)
+    private static bool StartsLikeFormula(ReadOnlySpan<byte> field) =>
+        !field.IsEmpty && field[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
+
+    /// <summary>UTF-8 output: the field's bytes are the CSV's bytes.</summary>
+    private void WriteField(ReadOnlySpan<byte> value, bool guard)
     {
-        if (value.IndexOfAny(NeedsQuoting) < 0)
+        var quote = value.IndexOfAny(_needsQuoting) >= 0;
+        if (!quote && !guard)
         {
             WriteRaw(value);
             return;
         }
-        // Worst case every byte is a quote, doubled, plus the two enclosing quotes.
-        var span = _output.GetSpan(value.Length * 2 + 2);
+        // Worst case every byte is a quote, doubled, plus the two enclosing quotes and the guard's apostrophe.
+        var span = _output.GetSpan(value.Length * 2 + 3);
         var n = 0;
-        span[n++] = (byte)'"';
+        if (quote) span[n++] = (byte)'"';
+        if (guard) span[n++] = (byte)'\'';
         while (true)
         {
-            var quote = value.IndexOf((byte)'"');
-            var run = quote < 0 ? value : value[..(quote + 1)];
+            var at = quote ? value.IndexOf((byte)'"') : -1;
+            var run = at < 0 ? value : value[..(at + 1)];
             run.CopyTo(span[n..]);
             n += run.Length;
-            if (quote < 0) break;
+            if (at < 0) break;
             span[n++] = (byte)'"';
-            value = value[(quote + 1)..];
+            value = value[(at + 1)..];
         }
-        span[n++] = (byte)'"';
+        if (quote) span[n++] = (byte)'"';
         _output.Advance(n);
         BytesWritten += n;
+    }
+
+    /// <summary>
+    /// Shift_JIS output: quoting is decided on the UTF-8 bytes (the delimiter, quote, CR and LF are ASCII, the same
+    /// bytes in CP932) and the runs between doubled quotes are transcoded.
+    /// </summary>
+    private void WriteTranscodedField(ReadOnlySpan<byte> value, bool guard, long index, int column)
+    {
+        var before = _transcoder!.Unencodable;
+        var quote = value.IndexOfAny(_needsQuoting) >= 0;
+        if (quote) WriteRaw("\""u8);
+        if (guard) WriteRaw("'"u8);
+        while (true)
+        {
+            var at = quote ? value.IndexOf((byte)'"') : -1;
+            BytesWritten += _transcoder.Write(at < 0 ? value : value[..(at + 1)], _output);
+            if (at < 0) break;
+            WriteRaw("\""u8);
+            value = value[(at + 1)..];
+        }
+        if (quote) WriteRaw("\""u8);
+        if (_format.StrictEncoding && _transcoder.Unencodable != before)
+            throw new BadInputException(
+                (index < 0 ? "The header" : $"Record {index}") + $", column '{_columns[column].Header}': character " +
+                $"U+{_transcoder.LastUnencodable:X4} ('{char.ConvertFromUtf32(_transcoder.LastUnencodable)}') has no code in Shift_JIS (CP932). " +
+                $"Unset {SettingNames.CsvStrictEncoding} to write it as '?', or use {SettingNames.CsvEncoding}=utf-8-bom.");
     }
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)

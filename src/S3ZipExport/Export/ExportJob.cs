@@ -77,7 +77,7 @@ internal static class ExportJob
             var pipe = new Pipe(new PipeOptions(
                 pauseWriterThreshold: CsvPipePauseBytes, resumeWriterThreshold: CsvPipePauseBytes / 2,
                 minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
-            var csv = new CsvRowWriter(pipe.Writer, settings.Columns);
+            var csv = new CsvRowWriter(pipe.Writer, settings.Columns, settings.Csv);
             var zip = new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
             var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted);
             started(progress);

@@ -8,7 +8,7 @@ namespace S3ZipExport.Records;
 /// Finds each column's value in one record's JSON in a single pass. Strings are unescaped into a scratch buffer
 /// owned by this instance and reused for every row, so a row costs no allocation.
 /// </summary>
-internal sealed class RecordFieldExtractor
+internal sealed partial class RecordFieldExtractor
 {
     private readonly ColumnPathTree _tree;
     private readonly int[] _sameAs;  // for a column whose path repeats an earlier column's: that column, else -1
@@ -25,6 +25,12 @@ internal sealed class RecordFieldExtractor
             _sameAs[i] = -1;
             for (var j = 0; j < i && _sameAs[i] < 0; j++)
                 if (columns[j].Path.SequenceEqual(columns[i].Path)) _sameAs[i] = j;
+        }
+        _headers = columns.Select(c => c.Header).ToArray();
+        if (columns.Any(c => c.Formatter is not null))
+        {
+            _formatters = columns.Select(c => c.Formatter).ToArray();
+            _separators = SeparatorsOf(columns);
         }
     }
 
@@ -43,6 +49,8 @@ internal sealed class RecordFieldExtractor
         Visit(ref reader, _tree.Root, record, index, byteOffset);
         for (var i = 0; i < _sameAs.Length; i++)
             if (_sameAs[i] >= 0) Values[i] = Values[_sameAs[i]];
+        // After the copies: a raw column and a formatted column may share a path.
+        if (_formatters is not null) ApplyFormatters(record, index, byteOffset);
     }
 
     private void Visit(ref Utf8JsonReader reader, ColumnPathTree.Node node, ReadOnlySpan<byte> record, long index, long byteOffset)

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using S3ZipExport.Source;
+using S3ZipExport.Csv;
 
 namespace S3ZipExport.Settings;
 
@@ -31,6 +32,10 @@ internal sealed record ExportSettings
     public Uri? S3Endpoint { get; init; }
     /// <summary>The invocation's time, UTC: the ZIP entry's modification time and the key's {time}.</summary>
     public required DateTimeOffset InvocationTime { get; init; }
+
+    // CSV format
+    /// <summary>Encoding, delimiter, newline, header row and formula guard of the CSV.</summary>
+    public CsvFormat Csv { get; init; } = CsvFormat.Default;
 
     public long PartSizeBytes => PartSizeMiB * 1024L * 1024L;
 

@@ -32,6 +32,14 @@ internal static class SettingNames
     /// <summary>The key itself, for local runs only: in production it belongs in SSM (<see cref="SourceApiKeyParameter"/>).</summary>
     public const string SourceApiKey = "EXPORT_SOURCE_API_KEY";
 
+    // CSV format (see Csv/CsvFormat.cs)
+    public const string CsvEncoding = "EXPORT_CSV_ENCODING";
+    public const string CsvStrictEncoding = "EXPORT_CSV_STRICT_ENCODING";
+    public const string CsvDelimiter = "EXPORT_CSV_DELIMITER";
+    public const string CsvNewline = "EXPORT_CSV_NEWLINE";
+    public const string CsvHeader = "EXPORT_CSV_HEADER";
+    public const string CsvFormulaGuard = "EXPORT_CSV_FORMULA_GUARD";
+
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
 
@@ -46,6 +54,8 @@ internal static class SettingNames
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
         // Source
         SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
+        // CSV format
+        CsvEncoding, CsvStrictEncoding, CsvDelimiter, CsvNewline, CsvHeader, CsvFormulaGuard,
     ];
 
     /// <summary>

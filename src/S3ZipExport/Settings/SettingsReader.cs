@@ -8,7 +8,7 @@ namespace S3ZipExport.Settings;
 /// Turns the environment (plus a manual invocation's overrides) into <see cref="ExportSettings"/>.
 /// Every problem is collected so one message names all the variables to fix.
 /// </summary>
-internal static class SettingsReader
+internal static partial class SettingsReader
 {
     public const string DefaultRecordsPath = "events";
     public const string DefaultColumns = "title,started_at,ended_at";
@@ -87,6 +87,9 @@ internal static class SettingsReader
             && (!Uri.TryCreate(ssmText, UriKind.Absolute, out ssmEndpoint) || ssmEndpoint.Scheme is not ("http" or "https")))
             errors.Add($"{SettingNames.SsmEndpoint}: '{ssmText}' is not an http(s) URL");
 
+        // CSV format
+        var csv = ReadCsvFormat(environment, invocation, columns, errors);
+
         if (errors.Count == 0)
             MemoryBudget.Check(partSize, concurrency, threads, environment.GetValueOrDefault(SettingNames.LambdaMemorySize), errors);
 
@@ -119,6 +122,8 @@ internal static class SettingsReader
             SourceReadTimeout = TimeSpan.FromSeconds(sourceReadTimeout),
             SourceApiKey = sourceApiKey,
             SsmEndpoint = ssmEndpoint,
+            // CSV format
+            Csv = csv,
         };
     }
 

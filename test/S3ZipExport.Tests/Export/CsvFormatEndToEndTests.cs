@@ -1,0 +1,65 @@
+using System.IO.Compression;
+using System.Text;
+using S3ZipExport.Tests.Fixtures;
+using Sylvan.Data.Csv;
+
+namespace S3ZipExport.Tests.Export;
+
+[Collection(LocalS3Collection.Name)]
+public sealed class CsvFormatEndToEndTests : IAsyncLifetime
+{
+    private readonly LocalS3Fixture _s3;
+    private SourceServer _source = null!;
+
+    public CsvFormatEndToEndTests(LocalS3Fixture s3)
+    {
+        _s3 = s3;
+        s3.Reset();
+    }
+
+    public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
+    public async Task DisposeAsync() => await _source.DisposeAsync();
+
+    [Fact]
+    public async Task Shift_JIS_TSV_with_formatters_arrives_in_S3_as_a_CP932_entry_Excel_in_Japan_can_open()
+    {
+        _source.MapString("/events", """
+            {"events":[
+              {"id":101,"title":"Tokyo.rb 勉強会 #1 🎉","started_at":"2026-12-01T19:00:00+09:00","tags":["ruby","初心者歓迎"],"place":"渋谷 ｶﾌｪ\t2F"},
+              {"id":102,"title":"=HYPERLINK(\"x\")","started_at":"2026-12-02T09:30:00+09:00","tags":[],"place":null},
+              {"id":103,"title":"19:00〜21:00 もくもく会","started_at":null,"tags":["a",1]}
+            ]}
+            """);
+        var key = "tests/sjis.zip";
+        var summary = await ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key,
+            ("EXPORT_COLUMNS", "ID=id,タイトル=title,開始=started_at|datetime:yyyy/MM/dd HH:mm,タグ=tags|join:、,場所=place"),
+            ("EXPORT_CSV_ENCODING", "shift_jis"), ("EXPORT_CSV_DELIMITER", "tab"), ("EXPORT_CSV_FORMULA_GUARD", "true")));
+
+        var zip = await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key);
+        byte[] csv;
+        using (var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))
+        {
+            var entry = Assert.Single(archive.Entries);
+            using var content = new MemoryStream();
+            entry.Open().CopyTo(content);
+            csv = content.ToArray();
+        }
+        Assert.Equal(csv.Length, summary.GetProperty("csvBytes").GetInt64());
+        Assert.Equal(3, summary.GetProperty("records").GetInt64());
+        Assert.False(csv.AsSpan().StartsWith("\uFEFF"u8));
+        Assert.True(csv.AsSpan().IndexOf(new byte[] { 0x95, 0xD7, 0x8B, 0xAD, 0x89, 0xEF }) > 0, "勉強会 in CP932 bytes");
+
+        var text = Csv.CsvOutput.ShiftJis.GetString(csv);
+        Assert.Contains("\r\n", text);
+        using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { Delimiter = '\t' });
+        Assert.Equal(["ID", "タイトル", "開始", "タグ", "場所"], Enumerable.Range(0, reader.FieldCount).Select(reader.GetName));
+        string[] Row() => Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray();
+        Assert.True(reader.Read());
+        Assert.Equal(["101", "Tokyo.rb 勉強会 #1 ?", "2026/12/01 19:00", "ruby、初心者歓迎", "渋谷 ｶﾌｪ\t2F"], Row());
+        Assert.True(reader.Read());
+        Assert.Equal(["102", "'=HYPERLINK(\"x\")", "2026/12/02 09:30", "", ""], Row());
+        Assert.True(reader.Read());
+        Assert.Equal(["103", "19:00～21:00 もくもく会", "", "a、1", ""], Row());
+        Assert.False(reader.Read());
+    }
+}
