@@ -21,7 +21,7 @@ namespace S3ZipExport.Archive;
 /// may be read from any thread for progress. After any failure the archive is incomplete and the writer refuses
 /// further calls; the caller aborts the upload.</para>
 /// </remarks>
-internal sealed class ZipStreamWriter
+internal sealed class ZipStreamWriter : IArchiveWriter
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -55,6 +55,9 @@ internal sealed class ZipStreamWriter
 
     /// <summary>Source bytes consumed so far, over all entries.</summary>
     public long UncompressedBytes => Interlocked.Read(ref _uncompressedBytes);
+
+    Task IArchiveWriter.WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct) =>
+        WriteEntryAsync(name, modified, source, ct);
 
     /// <summary>Reads <paramref name="source"/> to its end and writes it as one deflated entry.</summary>
     public async Task<ZipEntryInfo> WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct)

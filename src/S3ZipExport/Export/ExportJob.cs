@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using Amazon.S3;
 using S3ZipExport.Archive;
 using S3ZipExport.Csv;
@@ -15,15 +14,13 @@ namespace S3ZipExport.Export;
 /// One export: source → JSON records → CSV → ZIP → multipart upload, as two concurrent stages joined by a pipe
 /// (parse+CSV on one side, compression on the other, uploads in flight behind it). Memory, all bounded:
 ///   read buffer (256 KiB, grows only for one record larger than that)
-///   + CSV pipe (<see cref="CsvPipePauseBytes"/> before the writer waits)
+///   + CSV pipe (<see cref="CsvFiles.PauseBytes"/> before the writer waits)
 ///   + compression (chunk × threads × 2)
 ///   + part buffers (part size × (concurrency + 1)).
 /// Any stage's failure cancels the others, the upload is aborted, and that first failure is what the caller sees.
 /// </summary>
 internal static class ExportJob
 {
-    public const int CsvPipePauseBytes = 4 * 1024 * 1024;
-
     public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -64,7 +61,8 @@ internal static class ExportJob
         var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
 
         var fileName = settings.Key.Split('/')[^1];
-        var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", ContentDisposition.Attachment(fileName))
+        var contentType = settings.Format == OutputFormat.Gzip ? "application/gzip" : "application/zip";
+        var target = new UploadTarget(settings.Bucket, settings.Key, contentType, ContentDisposition.Attachment(fileName))
         {
             ServerSideEncryption = settings.ServerSideEncryption,
             SseKmsKeyId = settings.SseKmsKeyId,
@@ -74,12 +72,13 @@ internal static class ExportJob
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var pipe = new Pipe(new PipeOptions(
-                pauseWriterThreshold: CsvPipePauseBytes, resumeWriterThreshold: CsvPipePauseBytes / 2,
-                minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
-            var csv = new CsvRowWriter(pipe.Writer, settings.Columns, settings.Csv);
-            var zip = new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
-            var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => zip.BytesWritten, () => upload.PartsCompleted);
+            var files = new CsvFiles(settings.EntryName, numbered: settings.MaxRowsPerFile > 0 || settings.EntryPerSource);
+            var csv = new CsvRowWriter(files.StartNext(), settings.Columns, settings.Csv);
+            var sink = new CsvFileSink(csv, files, settings);
+            IArchiveWriter archive = settings.Format == OutputFormat.Gzip
+                ? new GzipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads)
+                : new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
+            var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => archive.BytesWritten, () => upload.PartsCompleted);
             started(progress);
             await using var reporter = new ProgressReporter(progress, settings.ProgressInterval);
 
@@ -87,12 +86,13 @@ internal static class ExportJob
             {
                 try
                 {
-                    await records.ReadAsync(csv, stop.Token);
-                    await pipe.Writer.CompleteAsync();
+                    sink.OnSourceStart(0);
+                    await records.ReadAsync(sink, stop.Token);
+                    await files.CompleteAsync();
                 }
                 catch (Exception e)
                 {
-                    await pipe.Writer.CompleteAsync(e);
+                    await files.CompleteAsync(e);
                     await stop.CancelAsync();
                     throw;
                 }
@@ -101,14 +101,16 @@ internal static class ExportJob
             {
                 try
                 {
-                    await using var csvBytes = pipe.Reader.AsStream();
-                    await zip.WriteEntryAsync(settings.EntryName, settings.InvocationTime, csvBytes, stop.Token);
-                    await zip.FinishAsync(stop.Token);
+                    await foreach (var (name, reader) in files.ReadAllAsync(stop.Token))
+                    {
+                        await using var csvBytes = reader.AsStream();
+                        await archive.WriteEntryAsync(name, settings.InvocationTime, csvBytes, stop.Token);
+                    }
+                    await archive.FinishAsync(stop.Token);
                 }
-                catch (Exception e)
+                catch
                 {
-                    await pipe.Reader.CompleteAsync(e);
-                    await stop.CancelAsync();
+                    await stop.CancelAsync();   // the CSV writer then stops at its next flush
                     throw;
                 }
             }, stop.Token);
@@ -116,7 +118,13 @@ internal static class ExportJob
 
             var etag = await upload.CompleteAsync(ct);
             return new ExportSummary(settings.Bucket, settings.Key, records.RecordCount, records.BytesRead, csv.BytesWritten,
-                upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag, upload.ObjectCrc32);
+                upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag, upload.ObjectCrc32)
+            {
+                Rows = csv.Rows,
+                Files = files.Count,
+                SkippedRecords = sink.SkippedRecords,
+                UnencodableCharacters = csv.UnencodableCharacters,
+            };
         }
         catch
         {

@@ -20,8 +20,14 @@ internal sealed record ExportSummary(
     /// <summary>True when EXPORT_IF_EXISTS=skip found the object already there and did nothing.</summary>
     bool Skipped = false)
 {
+    /// <summary>CSV data rows written (records less the skipped ones).</summary>
+    public long Rows { get; init; }
+    /// <summary>CSV files in the archive: more than one when split by rows or by source.</summary>
+    public int Files { get; init; }
     /// <summary>Records left out under EXPORT_ON_BAD_RECORD=skip.</summary>
     public long SkippedRecords { get; init; }
+    /// <summary>Characters written as '?' because Shift_JIS has no code for them.</summary>
+    public long UnencodableCharacters { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

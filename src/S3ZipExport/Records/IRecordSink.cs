@@ -8,6 +8,12 @@ internal interface IRecordSink
     /// <param name="byteOffset">Offset of the record's first byte in the source body.</param>
     void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset);
 
+    /// <summary>
+    /// A record that cannot be a row (e.g. not an object): throws to fail the export, or returns to leave it out
+    /// (the reader then goes on with the next record).
+    /// </summary>
+    void OnBadRecord(long index, long byteOffset, string problem) => throw new BadRecordException(problem, index);
+
     /// <summary>Hands what was written so far to the next stage; waits there when that stage is behind (backpressure).</summary>
     ValueTask FlushAsync(CancellationToken ct);
 }

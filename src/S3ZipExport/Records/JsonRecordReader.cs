@@ -146,9 +146,15 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                     break;
                 }
                 var recordStart = (int)next.TokenStartIndex;
-                if (next.TokenType != JsonTokenType.StartObject)
-                    throw new BadInputException($"Record {RecordCount} at byte offset {_offsetOfStart + recordStart} is {Describe(next.TokenType)}, not an object.");
+                var isObject = next.TokenType == JsonTokenType.StartObject;
                 if (!next.TrySkip()) return false;
+                if (!isObject)
+                {
+                    sink.OnBadRecord(RecordCount, _offsetOfStart + recordStart,
+                        $"Record {RecordCount} at byte offset {_offsetOfStart + recordStart} is {Describe(_buffer[_start + recordStart])}, not an object.");
+                    RecordCount++;
+                    break;
+                }
                 var record = _buffer.AsSpan(_start + recordStart, (int)next.BytesConsumed - recordStart);
                 sink.OnRecord(record, RecordCount, _offsetOfStart + recordStart);
                 RecordCount++;
@@ -193,6 +199,15 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         JsonTokenType.True or JsonTokenType.False => "a boolean",
         JsonTokenType.Null => "null",
         _ => type.ToString(),
+    };
+
+    private static string Describe(byte first) => first switch
+    {
+        (byte)'[' => "an array",
+        (byte)'"' => "a string",
+        (byte)'t' or (byte)'f' => "a boolean",
+        (byte)'n' => "null",
+        _ => "a number",
     };
 
     private static string FirstSentence(string message) => message.Split(" LineNumber:")[0].TrimEnd('.', ' ');

@@ -115,8 +115,8 @@ internal sealed partial class RecordFieldExtractor
     private static byte[]?[] SeparatorsOf(IReadOnlyList<ColumnSpec> columns) =>
         columns.Select(c => c.Formatter is ColumnFormatter.Join j ? Encoding.UTF8.GetBytes(j.Separator) : null).ToArray();
 
-    private BadInputException FormatterFailure(long index, long byteOffset, int column, string formatter, string what) =>
-        new($"Record {index} at byte offset {byteOffset}, column '{_headers[column]}' ({SettingNames.Columns} '|{formatter}'): {what}.");
+    private BadRecordException FormatterFailure(long index, long byteOffset, int column, string formatter, string what) =>
+        new($"Record {index} at byte offset {byteOffset}, column '{_headers[column]}' ({SettingNames.Columns} '|{formatter}'): {what}.", index);
 
     private static string Describe(FieldValue value, ReadOnlySpan<byte> bytes) => value.Kind switch
     {

@@ -22,6 +22,12 @@ internal sealed record ExportSettings
     /// <summary>How often a progress line is logged; zero turns progress lines off.</summary>
     public required TimeSpan ProgressInterval { get; init; }
     public required IfExists IfExists { get; init; }
+    public OutputFormat Format { get; init; } = OutputFormat.Zip;
+    /// <summary>Data rows per CSV file before the next ZIP entry starts; 0 keeps one file.</summary>
+    public long MaxRowsPerFile { get; init; }
+    /// <summary>One ZIP entry per source URL instead of one CSV for all.</summary>
+    public bool EntryPerSource { get; init; }
+    public OnBadRecord OnBadRecord { get; init; } = OnBadRecord.Fail;
     /// <summary>Server-side encryption asked for on the object; null leaves it to the bucket's default encryption.</summary>
     public string? ServerSideEncryption { get; init; }
     public string? SseKmsKeyId { get; init; }
@@ -50,6 +56,11 @@ internal sealed record ExportSettings
     /// <summary>SSM-compatible endpoint for the API key parameter; null means AWS itself.</summary>
     public Uri? SsmEndpoint { get; init; }
 }
+
+internal enum OutputFormat { Zip, Gzip }
+
+/// <summary>What a record that is not an object, or whose value a column formatter cannot take, does to the export.</summary>
+internal enum OnBadRecord { Fail, Skip }
 
 /// <summary>What to do when the key already holds an object (a rerun of the same scheduled time).</summary>
 internal enum IfExists { Overwrite, Skip, Fail }

@@ -19,6 +19,10 @@ internal static class SettingNames
     public const string ServerSideEncryption = "EXPORT_SSE";
     public const string SseKmsKeyId = "EXPORT_SSE_KMS_KEY_ID";
     public const string TimeoutSeconds = "EXPORT_TIMEOUT_SECONDS";
+    public const string Format = "EXPORT_FORMAT";
+    public const string MaxRowsPerFile = "EXPORT_MAX_ROWS_PER_FILE";
+    public const string EntryPerSource = "EXPORT_ENTRY_PER_SOURCE";
+    public const string OnBadRecord = "EXPORT_ON_BAD_RECORD";
 
     /// <summary>Set by the Lambda runtime: the function's memory in MB, which the buffers must fit.</summary>
     public const string LambdaMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
@@ -52,6 +56,7 @@ internal static class SettingNames
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
+        Format, MaxRowsPerFile, EntryPerSource, OnBadRecord,
         // Source
         SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
         // CSV format

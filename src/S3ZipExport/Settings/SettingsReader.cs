@@ -68,6 +68,14 @@ internal static partial class SettingsReader
         if (kmsKey is not null && sse != "aws:kms")
             errors.Add($"{SettingNames.SseKmsKeyId}: a KMS key needs {SettingNames.ServerSideEncryption}=aws:kms");
 
+        var format = ParseChoice(SettingNames.Format, Get(SettingNames.Format), OutputFormat.Zip, errors);
+        // Excel opens at most 1,048,576 rows, the header included.
+        var maxRows = ParseInt(SettingNames.MaxRowsPerFile, Get(SettingNames.MaxRowsPerFile), 0, 0, int.MaxValue, errors);
+        var entryPerSource = ParseBool(SettingNames.EntryPerSource, Get(SettingNames.EntryPerSource), false, errors);
+        if (format == OutputFormat.Gzip && (maxRows > 0 || entryPerSource))
+            errors.Add($"{SettingNames.Format}: gzip holds a single file; {SettingNames.MaxRowsPerFile} and {SettingNames.EntryPerSource} need EXPORT_FORMAT=zip");
+        var onBadRecord = ParseChoice(SettingNames.OnBadRecord, Get(SettingNames.OnBadRecord), OnBadRecord.Fail, errors);
+
         int? timeoutSeconds = Get(SettingNames.TimeoutSeconds) is { } timeoutText
             ? ParseInt(SettingNames.TimeoutSeconds, timeoutText, 900, 11, 86_400, errors)   // above the 10 s minimum margin
             : null;
@@ -110,6 +118,10 @@ internal static partial class SettingsReader
             CompressionThreads = threads,
             ProgressInterval = TimeSpan.FromSeconds(progressSeconds),
             IfExists = ifExists,
+            Format = format,
+            MaxRowsPerFile = maxRows,
+            EntryPerSource = entryPerSource,
+            OnBadRecord = onBadRecord,
             ServerSideEncryption = sse,
             SseKmsKeyId = kmsKey,
             TimeoutSeconds = timeoutSeconds,

@@ -16,6 +16,7 @@ internal static class JsonLog
     private static readonly JsonSerializerOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Info(string message, IReadOnlyDictionary<string, object?>? fields = null) => Write("Information", message, fields);
+    public static void Warning(string message, IReadOnlyDictionary<string, object?>? fields = null) => Write("Warning", message, fields);
     public static void Error(string message, IReadOnlyDictionary<string, object?>? fields = null) => Write("Error", message, fields);
 
     private static void Write(string level, string message, IReadOnlyDictionary<string, object?>? fields)

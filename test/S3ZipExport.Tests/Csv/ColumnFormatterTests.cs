@@ -41,7 +41,7 @@ public class ColumnFormatterTests
     [InlineData("{\"at\":1}", "the JSON object")]
     public void Datetime_of_a_value_that_is_not_a_date_time_fails_naming_the_record_and_the_column(string json, string described)
     {
-        var e = Assert.Throws<BadInputException>(() => Write("Start=started_at|datetime:yyyy",
+        var e = Assert.Throws<BadRecordException>(() => Write("Start=started_at|datetime:yyyy",
             """{"started_at":"2026-12-01T19:00:00+09:00"}""", $$"""{"started_at":{{json}}}"""));
         Assert.Contains("Record 1", e.Message);
         Assert.Contains("column 'Start'", e.Message);
@@ -76,7 +76,7 @@ public class ColumnFormatterTests
     [InlineData("""{"name":"ruby"}""", "is an object, not an array")]
     public void Join_of_something_other_than_a_flat_array_fails_naming_the_record_and_the_column(string json, string expected)
     {
-        var e = Assert.Throws<BadInputException>(() => Write("Tags=tags|join:;", """{"tags":[]}""", """{"tags":[]}""", $$"""{"tags":{{json}}}"""));
+        var e = Assert.Throws<BadRecordException>(() => Write("Tags=tags|join:;", """{"tags":[]}""", """{"tags":[]}""", $$"""{"tags":{{json}}}"""));
         Assert.Contains("Record 2", e.Message);
         Assert.Contains("column 'Tags'", e.Message);
         Assert.Contains(expected, e.Message);

@@ -132,7 +132,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
     {
         _source.MapString("/events", body, contentType);
         var key = "tests/bad.zip";
-        var e = await Assert.ThrowsAsync<BadInputException>(() =>
+        var e = await Assert.ThrowsAnyAsync<BadInputException>(() =>
             ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key)));
         Assert.Contains(expected, e.Message);
         Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, key));

@@ -67,6 +67,10 @@ public class SettingsReaderTests
     [InlineData("EXPORT_SSE", "kms", "must be AES256 or aws:kms")]
     [InlineData("EXPORT_SSE_KMS_KEY_ID", "alias/x", "needs EXPORT_SSE=aws:kms")]
     [InlineData("EXPORT_TIMEOUT_SECONDS", "5", "from 11 to 86400")]
+    [InlineData("EXPORT_FORMAT", "tar", "one of zip, gzip")]
+    [InlineData("EXPORT_MAX_ROWS_PER_FILE", "-1", "whole number")]
+    [InlineData("EXPORT_ENTRY_PER_SOURCE", "yes", "true or false")]
+    [InlineData("EXPORT_ON_BAD_RECORD", "ignore", "one of fail, skip")]
     public void Invalid_setting_is_named_with_what_is_wrong(string name, string value, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => Read(With((name, value))));
@@ -161,5 +165,12 @@ public class SettingsReaderTests
     {
         var e = Assert.Throws<SettingsException>(() => Read(Minimal, $$"""{"{{name}}":"{{value}}"}"""));
         Assert.Contains($"'{name}', which only the function's environment may set", e.Message);
+    }
+
+    [Fact]
+    public void Gzip_cannot_be_split_into_several_files()
+    {
+        var e = Assert.Throws<SettingsException>(() => Read(With(("EXPORT_FORMAT", "gzip"), ("EXPORT_MAX_ROWS_PER_FILE", "1000"))));
+        Assert.Contains("EXPORT_FORMAT: gzip holds a single file", e.Message);
     }
 }

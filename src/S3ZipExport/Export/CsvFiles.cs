@@ -1,0 +1,70 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+
+namespace S3ZipExport.Export;
+
+/// <summary>
+/// The CSV files of one export, in order: each is a pipe from the CSV writer to the compressor, which writes one
+/// archive entry per file. One file unless the CSV is split (EXPORT_MAX_ROWS_PER_FILE, EXPORT_ENTRY_PER_SOURCE);
+/// then files are numbered: events.csv → events-0001.csv, events-0002.csv, ...
+/// Memory: each pipe pauses its writer at <see cref="PauseBytes"/>, and at most <see cref="MaxQueued"/> finished
+/// files wait for the compressor, checked at every flush, so tiny files cannot pile up either.
+/// </summary>
+internal sealed class CsvFiles(string entryName, bool numbered)
+{
+    public const int PauseBytes = 4 * 1024 * 1024;
+    private const int MaxQueued = 2;
+
+    private readonly Channel<(string Name, PipeReader Reader)> _ready =
+        Channel.CreateUnbounded<(string, PipeReader)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _taken = new(0);
+    private Pipe? _current;
+    private int _queued;
+
+    public int Count { get; private set; }
+
+    /// <summary>Finishes the current file (if any) and starts the next; returns where its CSV is written.</summary>
+    public PipeWriter StartNext()
+    {
+        _current?.Writer.Complete();
+        _current = new Pipe(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2,
+            minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+        Count++;
+        Interlocked.Increment(ref _queued);
+        _ready.Writer.TryWrite((NameOf(Count), _current.Reader));
+        return _current.Writer;
+    }
+
+    /// <summary>Waits while the compressor has more than <see cref="MaxQueued"/> files not yet started.</summary>
+    public async ValueTask WaitForRoomAsync(CancellationToken ct)
+    {
+        while (Volatile.Read(ref _queued) > MaxQueued) await _taken.WaitAsync(ct);
+    }
+
+    /// <summary>Ends the last file; with an error, the compressor sees that error instead of the end of the CSV.</summary>
+    public async ValueTask CompleteAsync(Exception? error = null)
+    {
+        if (_current is not null) await _current.Writer.CompleteAsync(error);
+        _ready.Writer.TryComplete(error);
+    }
+
+    /// <summary>The files for the compressor, each as soon as it is started.</summary>
+    public async IAsyncEnumerable<(string Name, PipeReader Reader)> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var file in _ready.Reader.ReadAllAsync(ct))
+        {
+            Interlocked.Decrement(ref _queued);
+            _taken.Release();
+            yield return file;
+        }
+    }
+
+    private string NameOf(int number)
+    {
+        if (!numbered) return entryName;
+        var dot = entryName.LastIndexOf('.');
+        return dot <= entryName.LastIndexOf('/') + 0 || dot < 0
+            ? $"{entryName}-{number:D4}"
+            : $"{entryName[..dot]}-{number:D4}{entryName[dot..]}";
+    }
+}
