@@ -45,7 +45,7 @@ internal static class SsmParameterReader
 
     private static AmazonSimpleSystemsManagementClient CreateClient(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
     {
-        var region = environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var region = AwsEnvironment.Region(environment);
         var config = new AmazonSimpleSystemsManagementConfig();
         if (settings.SsmEndpoint is { } endpoint)
         {
@@ -57,16 +57,8 @@ internal static class SsmParameterReader
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
-        // As for S3 (Upload/S3ClientFactory): credentials in the environment map are used as they are (tests, the
-        // local invoker); otherwise the SDK's default chain finds the Lambda role's.
-        if (environment.GetValueOrDefault("AWS_ACCESS_KEY_ID") is { Length: > 0 } accessKey
-            && environment.GetValueOrDefault("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secretKey)
-        {
-            AWSCredentials credentials = environment.GetValueOrDefault("AWS_SESSION_TOKEN") is { Length: > 0 } token
-                ? new SessionAWSCredentials(accessKey, secretKey, token)
-                : new BasicAWSCredentials(accessKey, secretKey);
-            return new AmazonSimpleSystemsManagementClient(credentials, config);
-        }
-        return new AmazonSimpleSystemsManagementClient(config);
+        return AwsEnvironment.Credentials(environment) is { } credentials
+            ? new AmazonSimpleSystemsManagementClient(credentials, config)
+            : new AmazonSimpleSystemsManagementClient(config);
     }
 }

@@ -13,7 +13,7 @@ internal static class S3ClientFactory
 
     public static IAmazonS3 Create(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
     {
-        var region = environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
+        var region = AwsEnvironment.Region(environment);
         var config = new AmazonS3Config
         {
             // Checksums are chosen in code per request, not by SDK defaults: WHEN_SUPPORTED adds trailing checksums
@@ -36,16 +36,8 @@ internal static class S3ClientFactory
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
-        // Credentials given in the environment map are used as they are (tests and the local invoker pass them
-        // this way); otherwise the SDK's default chain finds the Lambda role's.
-        if (environment.GetValueOrDefault("AWS_ACCESS_KEY_ID") is { Length: > 0 } accessKey
-            && environment.GetValueOrDefault("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secretKey)
-        {
-            AWSCredentials credentials = environment.GetValueOrDefault("AWS_SESSION_TOKEN") is { Length: > 0 } token
-                ? new SessionAWSCredentials(accessKey, secretKey, token)
-                : new BasicAWSCredentials(accessKey, secretKey);
-            return new AmazonS3Client(credentials, config);
-        }
-        return new AmazonS3Client(config);
+        return AwsEnvironment.Credentials(environment) is { } credentials
+            ? new AmazonS3Client(credentials, config)
+            : new AmazonS3Client(config);
     }
 }
