@@ -1,3 +1,4 @@
+using S3ZipExport.LocalServices;
 using Amazon.S3;
 
 namespace S3ZipExport.Tests.Fixtures;
@@ -19,7 +20,7 @@ public sealed class LocalS3Fixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        S3rver = await S3rverProcess.StartAsync([Bucket]);
+        S3rver = await S3rverProcess.StartAsync(Bucket, CancellationToken.None);
         Proxy = await S3RecordingProxy.StartAsync(S3rver);
         S3 = S3TestClient.Create(Proxy.Endpoint);
     }

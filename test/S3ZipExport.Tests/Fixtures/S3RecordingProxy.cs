@@ -1,3 +1,4 @@
+using S3ZipExport.LocalServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
