@@ -14,4 +14,20 @@ if ! command -v 7z >/dev/null || ! command -v bsdtar >/dev/null || ! command -v 
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
-dotnet test S3ZipExport.slnx "$@"
+
+# dotnet test's own summary line ("Passed!  - Failed: 0, Passed: N, ...") is restated in the plain
+# "N passed, N failed, N skipped" form that CI tooling reads.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test S3ZipExport.slnx "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+summary=$(grep -E '(Passed|Failed)! +- Failed: ' "$log" | tail -1)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+fi
+exit "$status"
