@@ -60,8 +60,8 @@ internal static class ExportJob
     private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
     {
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        await using var body = await source.OpenAsync(ct);
-        var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
+        await using var records = new RecordProducer(settings, source);
+        await records.OpenFirstAsync(ct);
 
         var fileName = settings.Key.Split('/')[^1];
         var target = new UploadTarget(settings.Bucket, settings.Key, "application/zip", $"attachment; filename=\"{fileName}\"")
@@ -87,7 +87,7 @@ internal static class ExportJob
             {
                 try
                 {
-                    await records.ReadAsync(csv, stop.Token);
+                    await records.RunAsync(csv, _ => { }, stop.Token);
                     await pipe.Writer.CompleteAsync();
                 }
                 catch (Exception e)
