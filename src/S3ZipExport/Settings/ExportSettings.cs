@@ -58,7 +58,7 @@ internal sealed record ExportSettings
     public int PageSize { get; init; } = 100;
     /// <summary>Property names leading to the number of records available; empty: no total, paging stops at an empty page.</summary>
     public IReadOnlyList<string> PageTotalPath { get; init; } = ["results_available"];
-    /// <summary>Least time between the starts of two source requests, retries and resumes included.</summary>
+    /// <summary>Least time from one source request's answer to the next request, retries and resumes included.</summary>
     public TimeSpan SourceMinInterval { get; init; } = TimeSpan.Zero;
     public SourceFormat SourceFormat { get; init; } = SourceFormat.Json;
     /// <summary>Extra request headers (not secrets), sent to the source URLs' own origins only.</summary>

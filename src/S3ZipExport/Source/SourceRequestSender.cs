@@ -34,7 +34,14 @@ internal sealed class SourceRequestSender(HttpClient client, ExportSettings sett
                 // whose clock is for the server's answer, not for our own wait.
                 await pacer.WaitAsync(token);
                 budget.Take();
-                return await _timeout.ExecuteAsync(t => FollowRedirectsAsync(url, from, ifRange, t), token);
+                try
+                {
+                    return await _timeout.ExecuteAsync(t => FollowRedirectsAsync(url, from, ifRange, t), token);
+                }
+                finally
+                {
+                    pacer.Answered();
+                }
             }, ct);
         }
         catch (Exception e) when (e is not SourceException && !(e is OperationCanceledException && ct.IsCancellationRequested))
