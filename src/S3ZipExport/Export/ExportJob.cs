@@ -57,8 +57,8 @@ internal static class ExportJob
     private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
     {
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        await using var body = await source.OpenAsync(ct);
-        var records = new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType);
+        await using var records = new RecordProducer(settings, source);
+        await records.OpenFirstAsync(ct);
 
         var fileName = settings.Key.Split('/')[^1];
         var contentType = settings.Format == OutputFormat.Gzip ? "application/gzip" : "application/zip";
@@ -86,8 +86,7 @@ internal static class ExportJob
             {
                 try
                 {
-                    sink.OnSourceStart(0);
-                    await records.ReadAsync(sink, stop.Token);
+                    await records.RunAsync(sink, sink.OnSourceStart, stop.Token);
                     await files.CompleteAsync();
                 }
                 catch (Exception e)

@@ -9,8 +9,11 @@ namespace S3ZipExport.Records;
 /// await: each pass parses what is buffered with the state saved from the last pass, then the buffer is refilled.
 /// Memory: one buffer of <see cref="InitialBufferBytes"/>, grown only while a single record does not fit, up to
 /// <see cref="MaxRecordBytes"/>.
+/// Outside the records array it also watches one more path, the page's total (connpass's <c>results_available</c>),
+/// which may come before or after the records: once the document is read, <see cref="Total"/> holds it if present.
 /// </summary>
-internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType)
+internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, IReadOnlyList<string>? totalPath = null)
+    : IRecordReader
 {
     public const int InitialBufferBytes = 256 * 1024;
     public const int MaxRecordBytes = 64 * 1024 * 1024;
@@ -23,11 +26,22 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private bool _final;
     private JsonReaderState _state;
     private Phase _phase = Phase.Root;
-    private int _matched;               // how many path segments lead to the container being searched
     private int _skipDepth;
+    private readonly IReadOnlyList<string> _totalPath = totalPath ?? [];
+    // The objects entered so far, each on the way to the records array, to the total, or both; only those are entered.
+    private readonly List<(bool OnRecords, bool OnTotal)> _containers = [];
+    private bool _recordsDone;
 
     public long RecordCount { get; private set; }
     public long BytesRead { get; private set; }
+
+    /// <summary>The index the sink is given for this document's first record: the records read before it (earlier pages, URLs).</summary>
+    public long FirstRecordIndex { get; init; }
+
+    /// <summary>The number at the total path, once the parser has passed it; null if the document has none.</summary>
+    public long? Total { get; private set; }
+
+    private long Index => FirstRecordIndex + RecordCount;
 
     public async Task ReadAsync(IRecordSink sink, CancellationToken ct)
     {
@@ -55,7 +69,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         {
             // The buffer holds one incomplete record (or token): grow it rather than fail, up to the limit.
             if (_buffer.Length >= MaxRecordBytes)
-                throw new BadInputException($"Record {RecordCount} starting near byte offset {_offsetOfStart} is larger than {MaxRecordBytes / (1024 * 1024)} MiB.");
+                throw new BadInputException($"Record {Index} starting near byte offset {_offsetOfStart} is larger than {MaxRecordBytes / (1024 * 1024)} MiB.");
             Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxRecordBytes));
         }
         var read = await body.ReadAsync(_buffer.AsMemory(_end), ct);
@@ -81,7 +95,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         {
             throw new BadInputException(
                 $"The source is not valid JSON near byte offset {_offsetOfStart + committed} (line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line)" +
-                (_phase == Phase.Records ? $", in record {RecordCount}" : "") + $": {FirstSentence(e.Message)}", e);
+                (_phase == Phase.Records ? $", in record {Index}" : "") + $": {FirstSentence(e.Message)}", e);
         }
         _start += (int)committed;
         _offsetOfStart += committed;
@@ -107,24 +121,47 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 else
                 {
                     if (next.TokenType != JsonTokenType.StartObject) throw PathProblem($"the document is {Describe(next.TokenType)}, not an object");
+                    _containers.Add((true, _totalPath.Count > 0));
                     _phase = Phase.Navigate;
                 }
                 break;
 
             case Phase.Navigate:
+                var depth = _containers.Count - 1;
+                var (onRecords, onTotal) = _containers[depth];
                 if (next.TokenType == JsonTokenType.EndObject)
-                    throw PathProblem($"no property '{recordsPath[_matched]}' in {(_matched == 0 ? "the document" : $"'{string.Join('.', recordsPath.Take(_matched))}'")}");
-                var matches = next.ValueTextEquals(recordsPath[_matched]);
+                {
+                    if (onRecords && !_recordsDone)
+                        throw PathProblem($"no property '{recordsPath[depth]}' in {(depth == 0 ? "the document" : $"'{string.Join('.', recordsPath.Take(depth))}'")}");
+                    _containers.RemoveAt(depth);
+                    if (_containers.Count == 0) _phase = Phase.Trailing;
+                    break;
+                }
+                var toRecords = onRecords && !_recordsDone && next.ValueTextEquals(recordsPath[depth]);
+                var toTotal = onTotal && next.ValueTextEquals(_totalPath[depth]);
                 if (!next.Read()) return false;
-                if (matches && _matched == recordsPath.Count - 1)
+                if (toRecords && depth == recordsPath.Count - 1)
                 {
                     if (next.TokenType != JsonTokenType.StartArray) throw PathProblem($"it is {Describe(next.TokenType)}, not an array");
                     _phase = Phase.Records;
                 }
-                else if (matches)
+                else if (toTotal && depth == _totalPath.Count - 1)
                 {
-                    if (next.TokenType != JsonTokenType.StartObject) throw PathProblem($"'{string.Join('.', recordsPath.Take(_matched + 1))}' is {Describe(next.TokenType)}, not an object");
-                    _matched++;
+                    if (next.TokenType != JsonTokenType.Number || !next.TryGetInt64(out var total) || total < 0)
+                        throw TotalProblem($"it is {(next.TokenType == JsonTokenType.Number ? "not a whole number of 0 or more" : Describe(next.TokenType) + ", not a number")}");
+                    Total = total;
+                }
+                else if ((toRecords || toTotal) && next.TokenType == JsonTokenType.StartObject)
+                {
+                    _containers.Add((toRecords, toTotal));
+                }
+                else if (toRecords)
+                {
+                    throw PathProblem($"'{string.Join('.', recordsPath.Take(depth + 1))}' is {Describe(next.TokenType)}, not an object");
+                }
+                else if (toTotal)
+                {
+                    throw TotalProblem($"'{string.Join('.', _totalPath.Take(depth + 1))}' is {Describe(next.TokenType)}, not an object");
                 }
                 else if (next.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
@@ -142,7 +179,9 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
             case Phase.Records:
                 if (next.TokenType == JsonTokenType.EndArray)
                 {
-                    _phase = Phase.Trailing;
+                    // Back to the enclosing objects: a total after the records array is still to be found.
+                    _recordsDone = true;
+                    _phase = _containers.Count == 0 ? Phase.Trailing : Phase.Navigate;
                     break;
                 }
                 var recordStart = (int)next.TokenStartIndex;
@@ -150,13 +189,13 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 if (!next.TrySkip()) return false;
                 if (!isObject)
                 {
-                    sink.OnBadRecord(RecordCount, _offsetOfStart + recordStart,
-                        $"Record {RecordCount} at byte offset {_offsetOfStart + recordStart} is {Describe(_buffer[_start + recordStart])}, not an object.");
+                    sink.OnBadRecord(Index, _offsetOfStart + recordStart,
+                        $"Record {Index} at byte offset {_offsetOfStart + recordStart} is {Describe(_buffer[_start + recordStart])}, not an object.");
                     RecordCount++;
                     break;
                 }
                 var record = _buffer.AsSpan(_start + recordStart, (int)next.BytesConsumed - recordStart);
-                sink.OnRecord(record, RecordCount, _offsetOfStart + recordStart);
+                sink.OnRecord(record, Index, _offsetOfStart + recordStart);
                 RecordCount++;
                 break;
 
@@ -186,11 +225,14 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private BadInputException PathProblem(string what) =>
         new($"Records path '{string.Join('.', recordsPath)}' (EXPORT_RECORDS_PATH) does not lead to an array of records: {what}.");
 
+    private BadInputException TotalProblem(string what) =>
+        new($"Total path '{string.Join('.', _totalPath)}' (EXPORT_PAGE_TOTAL_PATH) does not lead to the number of records available: {what}.");
+
     private BadInputException Truncated() =>
         new($"The source ended at byte offset {_offsetOfStart + (_end - _start)} before the JSON document was complete" +
-            (_phase == Phase.Records ? $" (inside record {RecordCount}, after {RecordCount} complete records)." : "."));
+            (_phase == Phase.Records ? $" (inside record {Index}, after {RecordCount} complete records)." : "."));
 
-    private static string Describe(JsonTokenType type) => type switch
+    internal static string Describe(JsonTokenType type) => type switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "an array",
@@ -210,5 +252,5 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         _ => "a number",
     };
 
-    private static string FirstSentence(string message) => message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
+    internal static string FirstSentence(string message) => message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
 }

@@ -55,6 +55,25 @@ internal sealed record ExportSettings
     public SourceApiKey SourceApiKey { get; init; } = SourceApiKey.None;
     /// <summary>SSM-compatible endpoint for the API key parameter; null means AWS itself.</summary>
     public Uri? SsmEndpoint { get; init; }
+
+    // Source: paging, several URLs, JSON Lines and extra headers (Source/RecordProducer). Defaults here too.
+    /// <summary>Every source URL, read in this order into one CSV; <see cref="SourceUrl"/> is the first.</summary>
+    public IReadOnlyList<Uri> SourceUrls { get => _sourceUrls ?? [SourceUrl]; init => _sourceUrls = value; }
+    private readonly IReadOnlyList<Uri>? _sourceUrls;
+    public SourcePaging SourcePaging { get; init; } = SourcePaging.None;
+    /// <summary>Query parameter carrying the index of a page's first record (connpass: start, from 1).</summary>
+    public string PageStartParam { get; init; } = "start";
+    /// <summary>The index of the very first record: 1 for connpass, 0 for offset-style APIs.</summary>
+    public int PageStartBase { get; init; } = 1;
+    public string PageSizeParam { get; init; } = "count";
+    public int PageSize { get; init; } = 100;
+    /// <summary>Property names leading to the number of records available; empty: no total, paging stops at an empty page.</summary>
+    public IReadOnlyList<string> PageTotalPath { get; init; } = ["results_available"];
+    /// <summary>Least time from one source request's answer to the next request, retries and resumes included.</summary>
+    public TimeSpan SourceMinInterval { get; init; } = TimeSpan.Zero;
+    public SourceFormat SourceFormat { get; init; } = SourceFormat.Json;
+    /// <summary>Extra request headers (not secrets), sent to the source URLs' own origins only.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SourceHeaders { get; init; } = [];
 }
 
 internal enum OutputFormat { Zip, Gzip }
@@ -64,3 +83,9 @@ internal enum OnBadRecord { Fail, Skip }
 
 /// <summary>What to do when the key already holds an object (a rerun of the same scheduled time).</summary>
 internal enum IfExists { Overwrite, Skip, Fail }
+
+/// <summary>How a source URL is split into requests: one document, or pages by a first-record index and a count.</summary>
+internal enum SourcePaging { None, Offset }
+
+/// <summary>The body's format: one JSON document holding the records array, or JSON Lines (one record per line).</summary>
+internal enum SourceFormat { Json, Ndjson }

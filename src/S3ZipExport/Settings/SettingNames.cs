@@ -43,6 +43,17 @@ internal static class SettingNames
     public const string CsvNewline = "EXPORT_CSV_NEWLINE";
     public const string CsvHeader = "EXPORT_CSV_HEADER";
     public const string CsvFormulaGuard = "EXPORT_CSV_FORMULA_GUARD";
+    // Source: paging, several URLs, JSON Lines and extra headers (Source/RecordProducer).
+    public const string SourcePaging = "EXPORT_SOURCE_PAGING";
+    public const string PageStartParam = "EXPORT_PAGE_START_PARAM";
+    public const string PageStartBase = "EXPORT_PAGE_START_BASE";
+    public const string PageSizeParam = "EXPORT_PAGE_SIZE_PARAM";
+    public const string PageSize = "EXPORT_PAGE_SIZE";
+    public const string PageTotalPath = "EXPORT_PAGE_TOTAL_PATH";
+    public const string SourceMinIntervalMs = "EXPORT_SOURCE_MIN_INTERVAL_MS";
+    public const string SourceFormat = "EXPORT_SOURCE_FORMAT";
+    /// <summary>Extra request headers, <c>Name: value</c> per line. Not for secrets: the API key has its own settings.</summary>
+    public const string SourceHeaders = "EXPORT_SOURCE_HEADERS";
 
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
@@ -61,6 +72,8 @@ internal static class SettingNames
         SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
         // CSV format
         CsvEncoding, CsvStrictEncoding, CsvDelimiter, CsvNewline, CsvHeader, CsvFormulaGuard,
+        // Source: paging, several URLs, JSON Lines and extra headers
+        SourcePaging, PageStartParam, PageStartBase, PageSizeParam, PageSize, PageTotalPath, SourceMinIntervalMs, SourceFormat, SourceHeaders,
     ];
 
     /// <summary>

@@ -28,7 +28,7 @@ internal static partial class SettingsReader
         }
 
         var allowHttp = ParseBool(SettingNames.AllowHttp, Get(SettingNames.AllowHttp), false, errors);
-        var sourceUrl = ParseSourceUrl(Get(SettingNames.SourceUrl), allowHttp, errors);
+        var sourceUrls = ParseSourceUrls(Get(SettingNames.SourceUrl), allowHttp, errors);
 
         var recordsPathText = invocation.Overrides.TryGetValue(SettingNames.RecordsPath, out var rp) || environment.ContainsKey(SettingNames.RecordsPath)
             ? (rp ?? environment.GetValueOrDefault(SettingNames.RecordsPath) ?? "").Trim()   // set but empty: the document is the array
@@ -97,6 +97,19 @@ internal static partial class SettingsReader
 
         // CSV format
         var csv = ReadCsvFormat(environment, invocation, columns, errors);
+        // Source: paging, several URLs, JSON Lines and extra headers.
+        var paging = ParseChoice(SettingNames.SourcePaging, Get(SettingNames.SourcePaging), SourcePaging.None, errors);
+        var sourceFormat = ParseChoice(SettingNames.SourceFormat, Get(SettingNames.SourceFormat), SourceFormat.Json, errors);
+        var pageStartParam = ParseQueryName(SettingNames.PageStartParam, Get(SettingNames.PageStartParam) ?? "start", errors);
+        var pageStartBase = ParseInt(SettingNames.PageStartBase, Get(SettingNames.PageStartBase), 1, 0, 1, errors);
+        var pageSizeParam = ParseQueryName(SettingNames.PageSizeParam, Get(SettingNames.PageSizeParam) ?? "count", errors);
+        if (pageStartParam == pageSizeParam)
+            errors.Add($"{SettingNames.PageSizeParam}: '{pageSizeParam}' is also {SettingNames.PageStartParam}; they must differ");
+        var pageSize = ParseInt(SettingNames.PageSize, Get(SettingNames.PageSize), 100, 1, 10_000, errors);
+        var pageTotalPath = ParsePageTotalPath(Get, SetButEmpty(SettingNames.PageTotalPath), sourceFormat, recordsPath, errors);
+        // connpass asks for at most one request a second (and answers 429 beyond it); a single document needs no pause.
+        var minIntervalMs = ParseInt(SettingNames.SourceMinIntervalMs, Get(SettingNames.SourceMinIntervalMs), paging == SourcePaging.Offset ? 1000 : 0, 0, 60_000, errors);
+        var sourceHeaders = ParseSourceHeaders(Get(SettingNames.SourceHeaders), sourceApiKey.Header, errors);
 
         if (errors.Count == 0)
             MemoryBudget.Check(partSize, concurrency, threads, environment.GetValueOrDefault(SettingNames.LambdaMemorySize), errors);
@@ -106,7 +119,7 @@ internal static partial class SettingsReader
 
         return new ExportSettings
         {
-            SourceUrl = sourceUrl!,
+            SourceUrl = sourceUrls[0],
             RecordsPath = recordsPath,
             Columns = columns,
             Bucket = bucket!,
@@ -136,23 +149,32 @@ internal static partial class SettingsReader
             SsmEndpoint = ssmEndpoint,
             // CSV format
             Csv = csv,
+            // Source: paging, several URLs, JSON Lines and extra headers
+            SourceUrls = sourceUrls,
+            SourcePaging = paging,
+            PageStartParam = pageStartParam,
+            PageStartBase = pageStartBase,
+            PageSizeParam = pageSizeParam,
+            PageSize = pageSize,
+            PageTotalPath = pageTotalPath,
+            SourceMinInterval = TimeSpan.FromMilliseconds(minIntervalMs),
+            SourceFormat = sourceFormat,
+            SourceHeaders = sourceHeaders,
         };
+
+        bool SetButEmpty(string name) =>
+            (invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name)) is { } v && string.IsNullOrWhiteSpace(v);
     }
 
-    private static Uri? ParseSourceUrl(string? text, bool allowHttp, List<string> errors)
+    private static Uri? ParseSourceUrl(string text, string label, bool allowHttp, List<string> errors)
     {
-        if (text is null)
-        {
-            errors.Add($"{SettingNames.SourceUrl}: required, the http(s) URL of the JSON document");
-            return null;
-        }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            errors.Add($"{SettingNames.SourceUrl}: '{UrlRedaction.Redact(text)}' is not an absolute http(s) URL");
+            errors.Add($"{SettingNames.SourceUrl}: {label}'{UrlRedaction.Redact(text)}' is not an absolute http(s) URL");
             return null;
         }
         if (url.Scheme == "http" && !allowHttp)
-            errors.Add($"{SettingNames.SourceUrl}: '{UrlRedaction.Redact(url)}' is plain http; use https, or set {SettingNames.AllowHttp}=true for a trusted local source");
+            errors.Add($"{SettingNames.SourceUrl}: {label}'{UrlRedaction.Redact(url)}' is plain http; use https, or set {SettingNames.AllowHttp}=true for a trusted local source");
         return url;
     }
 
@@ -211,5 +233,98 @@ internal static partial class SettingsReader
         return parameter is not null ? SourceApiKey.FromParameter(header, parameter)
             : direct is not null ? SourceApiKey.FromValue(header, direct)
             : SourceApiKey.None;
+    }
+
+    // Source: paging, several URLs, JSON Lines and extra headers.
+
+    /// <summary>One URL or several, separated by spaces or newlines (e.g. one per month with connpass's ym=); read in order.</summary>
+    private static IReadOnlyList<Uri> ParseSourceUrls(string? text, bool allowHttp, List<string> errors)
+    {
+        var texts = text?.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (texts.Length == 0)
+        {
+            errors.Add($"{SettingNames.SourceUrl}: required, the http(s) URL of the JSON document (or several, separated by spaces or newlines)");
+            return [new Uri("https://unset.invalid/")];
+        }
+        var urls = texts.Select((t, i) => ParseSourceUrl(t, texts.Length > 1 ? $"URL {i + 1} " : "", allowHttp, errors)).ToList();
+        return urls.Any(u => u is null) ? [new Uri("https://unset.invalid/")] : urls.Select(u => u!).ToList();
+    }
+
+    /// <summary>A query parameter name as it goes into the URL: no characters that would split or end the query.</summary>
+    private static string ParseQueryName(string name, string text, List<string> errors)
+    {
+        if (text.Any(c => c is '&' or '=' or '#' or '?' or '+' or '%' || char.IsWhiteSpace(c) || char.IsControl(c)))
+            errors.Add($"{name}: '{text}' is not a plain query parameter name (no & = # ? + % or spaces)");
+        return text;
+    }
+
+    /// <summary>
+    /// Where each page's total lies. JSON Lines, or a document that is itself the array, has nowhere to hold one:
+    /// the default is then dropped (paging stops at the first empty page), but a total path set on purpose is an error.
+    /// </summary>
+    private static IReadOnlyList<string> ParsePageTotalPath(Func<string, string?> get, bool setButEmpty, SourceFormat format, IReadOnlyList<string> recordsPath, List<string> errors)
+    {
+        var text = get(SettingNames.PageTotalPath);
+        if (setButEmpty) return [];
+        var explicitlySet = text is not null;
+        text ??= "results_available";
+        var path = text.Split('.');
+        if (path.Any(s => s.Length == 0))
+        {
+            errors.Add($"{SettingNames.PageTotalPath}: '{text}' has an empty part; use names joined by dots, e.g. 'meta.total'");
+            return [];
+        }
+        var noDocument = format == SourceFormat.Ndjson ? $"{SettingNames.SourceFormat}=ndjson has no document around the records"
+            : recordsPath.Count == 0 ? $"the document is the records array ({SettingNames.RecordsPath} is empty)"
+            : null;
+        if (noDocument is not null)
+        {
+            if (explicitlySet)
+                errors.Add($"{SettingNames.PageTotalPath}: '{text}' cannot be read: {noDocument}; set it empty to page until a page has no records");
+            return [];
+        }
+        var shorter = Math.Min(path.Length, recordsPath.Count);
+        if (path.Take(shorter).SequenceEqual(recordsPath.Take(shorter)))
+            errors.Add($"{SettingNames.PageTotalPath}: '{text}' overlaps {SettingNames.RecordsPath} '{string.Join('.', recordsPath)}'; the total must lie beside the records array, e.g. 'results_available'");
+        return path;
+    }
+
+    // Set by the export itself: ranges for resuming, codings it decodes, framing, and the API key's own header.
+    private static readonly string[] ReservedHeaders =
+        ["Host", "Range", "If-Range", "Accept-Encoding", "Connection", "Transfer-Encoding", "Content-Length", "Content-Type", "TE", "Upgrade"];
+
+    /// <summary>
+    /// <c>Name: value</c> lines. These are not for secrets (the API key has its own settings and is kept out of logs);
+    /// error messages still name only the header, never its value.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> ParseSourceHeaders(string? text, string apiKeyHeader, List<string> errors)
+    {
+        if (text is null) return [];
+        var headers = new List<KeyValuePair<string, string>>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0) continue;
+            var colon = line.IndexOf(':');
+            if (colon <= 0)
+            {
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1} is not 'Name: value'");
+                continue;
+            }
+            var name = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (!SourceApiKey.IsHeaderName(name))
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{name}' is not an HTTP header name");
+            else if (ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{name}' is set by the export itself");
+            else if (string.Equals(name, apiKeyHeader, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{name}' carries the API key; use {SettingNames.SourceApiKeyParameter} (SSM), which is never logged");
+            else if (value.Any(c => char.IsControl(c) && c != '\t'))
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: the value of '{name}' has control characters");
+            else
+                headers.Add(new(name, value));
+        }
+        return headers;
     }
 }

@@ -1,8 +1,8 @@
 namespace S3ZipExport.Source;
 
 /// <summary>
-/// The requests one export may send to the source: the first, its retries and every resume after a dropped
-/// connection draw from the same count, so a flaky source cannot keep an export alive forever.
+/// The requests one source document (one URL, or one page of it) may take: the first, its retries and every resume
+/// after a dropped connection draw from the same count, so a flaky source cannot keep an export alive forever.
 /// </summary>
 internal sealed class AttemptBudget(int maxAttempts)
 {

@@ -18,12 +18,18 @@ internal sealed class HttpSource
 
     private readonly ExportSettings _settings;
     private readonly string? _apiKey;
+    // One per export: every request of it, pages and retries included, keeps the minimum interval.
+    private readonly RequestPacer _pacer;
 
     private HttpSource(ExportSettings settings, string? apiKey)
     {
         _settings = settings;
         _apiKey = apiKey;
+        _pacer = new RequestPacer(settings.SourceMinInterval);
     }
+
+    /// <summary>Requests sent so far: pages, retries and resumes.</summary>
+    public int Requests => _pacer.Requests;
 
     /// <summary>Resolves the API key (from SSM once per process) so a missing parameter fails before anything starts.</summary>
     public static async Task<HttpSource> CreateAsync(ExportSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
@@ -55,14 +61,21 @@ internal sealed class HttpSource
         return client;
     }
 
-    /// <summary>Sends GET (retrying transient failures) and returns the body once the headers arrived with a success status.</summary>
-    public async Task<SourceBody> OpenAsync(CancellationToken ct)
+    /// <summary>Opens the first source URL as one document.</summary>
+    public Task<SourceBody> OpenAsync(CancellationToken ct) => OpenAsync(_settings.SourceUrl, _settings.SourceUrl, ct);
+
+    /// <summary>
+    /// Sends GET for <paramref name="url"/> (retrying transient failures) and returns the body once the headers arrived
+    /// with a success status. <paramref name="origin"/>: the configured source URL it belongs to (a page's URL adds
+    /// paging parameters), whose origin alone gets the API key. Each document has its own attempt budget.
+    /// </summary>
+    public async Task<SourceBody> OpenAsync(Uri url, Uri origin, CancellationToken ct)
     {
-        var sender = new SourceRequestSender(Client, _settings, _apiKey, new AttemptBudget(_settings.SourceMaxAttempts));
-        var raw = await ResumableHttpStream.OpenAsync(sender, _settings.SourceUrl, _settings.SourceReadTimeout, ct);
+        var sender = new SourceRequestSender(Client, _settings, _apiKey, new AttemptBudget(_settings.SourceMaxAttempts), origin, _pacer);
+        var raw = await ResumableHttpStream.OpenAsync(sender, url, _settings.SourceReadTimeout, ct);
         try
         {
-            return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, _settings.SourceUrl), raw.ContentType);
+            return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, url), raw.ContentType);
         }
         catch
         {

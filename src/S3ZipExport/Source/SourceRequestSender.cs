@@ -8,13 +8,16 @@ namespace S3ZipExport.Source;
 /// <summary>
 /// Sends one GET to the source through the retry pipeline and returns a successful response (headers read, body
 /// not yet), or throws a <see cref="SourceException"/> that names the status or the failure and the redacted URL.
+/// <paramref name="origin"/> is the configured source URL the request belongs to: the API key and the extra headers
+/// go to its origin only.
 /// </summary>
-internal sealed class SourceRequestSender(HttpClient client, ExportSettings settings, string? apiKey, AttemptBudget budget)
+internal sealed class SourceRequestSender(HttpClient client, ExportSettings settings, string? apiKey, AttemptBudget budget, Uri origin, RequestPacer pacer)
 {
     // Redirects are followed here, not by the handler: the API key must not follow one to another origin.
     private const int MaxRedirects = 5;
 
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(settings, budget, settings.SourceUrl);
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(settings, budget, origin);
+    private readonly ResiliencePipeline _timeout = SourceRetryPipeline.CreateTimeout(settings);
 
     public AttemptBudget Budget => budget;
 
@@ -27,8 +30,18 @@ internal sealed class SourceRequestSender(HttpClient client, ExportSettings sett
         {
             response = await _pipeline.ExecuteAsync(async token =>
             {
+                // Paced inside the retry loop, so a retry after a 429 keeps the interval too; outside the timeout,
+                // whose clock is for the server's answer, not for our own wait.
+                await pacer.WaitAsync(token);
                 budget.Take();
-                return await FollowRedirectsAsync(url, from, ifRange, token);
+                try
+                {
+                    return await _timeout.ExecuteAsync(t => FollowRedirectsAsync(url, from, ifRange, t), token);
+                }
+                finally
+                {
+                    pacer.Answered();
+                }
             }, ct);
         }
         catch (Exception e) when (e is not SourceException && !(e is OperationCanceledException && ct.IsCancellationRequested))
@@ -57,8 +70,12 @@ internal sealed class SourceRequestSender(HttpClient client, ExportSettings sett
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, target);
-            if (apiKey is not null && SameOrigin(target, settings.SourceUrl))
+            if (apiKey is not null && SameOrigin(target, origin))
                 request.Headers.TryAddWithoutValidation(settings.SourceApiKey.Header, apiKey);
+            // HttpClient adds a default header (Accept, User-Agent) only when the request has none of that name.
+            if (SameOrigin(target, origin))
+                foreach (var (name, value) in settings.SourceHeaders)
+                    request.Headers.TryAddWithoutValidation(name, value);
             if (from is not null)
             {
                 request.Headers.Range = new RangeHeaderValue(from, null);

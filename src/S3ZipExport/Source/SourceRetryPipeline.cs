@@ -9,7 +9,8 @@ namespace S3ZipExport.Source;
 /// <summary>
 /// The one retry policy for source requests (Polly): transient failures are retried with exponential backoff and
 /// jitter while the <see cref="AttemptBudget"/> lasts; <c>Retry-After</c> is honoured; waiting for the response
-/// headers is bounded by the read timeout (the client itself has none, see <see cref="HttpSource"/>).
+/// headers is bounded by the read timeout (<see cref="CreateTimeout"/>; the client itself has none, see
+/// <see cref="HttpSource"/>). Between the two, <see cref="RequestPacer"/> keeps the minimum interval.
 /// </summary>
 internal static class SourceRetryPipeline
 {
@@ -47,8 +48,12 @@ internal static class SourceRetryPipeline
                 },
             });
         }
-        return builder.AddTimeout(settings.SourceReadTimeout).Build();
+        return builder.Build();
     }
+
+    /// <summary>Bounds the wait for one attempt's response headers; inside the retry, so a timeout is retried.</summary>
+    public static ResiliencePipeline CreateTimeout(ExportSettings settings) =>
+        new ResiliencePipelineBuilder().AddTimeout(settings.SourceReadTimeout).Build();
 
     public static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } response ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}" : outcome.Exception?.Message ?? "unknown";

@@ -24,36 +24,41 @@ public sealed class IfExistsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
+    // The bucket outlives a test: each test's keys are its own, so no other test's object is "already there".
+    private readonly string _prefix = $"tests/if-exists-{Guid.NewGuid():N}/";
+
     private Task<System.Text.Json.JsonElement> ExportAsync(string path, string key, string ifExists) =>
-        ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url(path), key, ("EXPORT_IF_EXISTS", ifExists)));
+        ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url(path), _prefix + key, ("EXPORT_IF_EXISTS", ifExists)));
+
+    private Task<byte[]> DownloadAsync(string key) => _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, _prefix + key);
 
     [Fact]
     public async Task Overwrite_replaces_the_object_of_an_earlier_run()
     {
-        await ExportAsync("/v1", "tests/overwrite.zip", "overwrite");
-        await ExportAsync("/v2", "tests/overwrite.zip", "overwrite");
-        Assert.Contains("second run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/overwrite.zip")));
+        await ExportAsync("/v1", "overwrite.zip", "overwrite");
+        await ExportAsync("/v2", "overwrite.zip", "overwrite");
+        Assert.Contains("second run", Unzip(await DownloadAsync("overwrite.zip")));
     }
 
     [Fact]
     public async Task Skip_does_nothing_when_the_object_exists_and_says_so()
     {
-        await ExportAsync("/v1", "tests/skip.zip", "skip");
+        await ExportAsync("/v1", "skip.zip", "skip");
         _source.ClearRequests();
-        var summary = await ExportAsync("/v2", "tests/skip.zip", "skip");
+        var summary = await ExportAsync("/v2", "skip.zip", "skip");
         Assert.True(summary.GetProperty("skipped").GetBoolean());
         Assert.Empty(_source.Requests);
-        Assert.Contains("first run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/skip.zip")));
+        Assert.Contains("first run", Unzip(await DownloadAsync("skip.zip")));
     }
 
     [Fact]
     public async Task Fail_refuses_to_replace_an_existing_object_and_leaves_it_untouched()
     {
-        await ExportAsync("/v1", "tests/fail.zip", "fail");
+        await ExportAsync("/v1", "fail.zip", "fail");
         Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.CompleteMultipartUpload && r.Headers.GetValueOrDefault("if-none-match") == "*");
-        var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "tests/fail.zip", "fail"));
+        var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "fail.zip", "fail"));
         Assert.Contains("already exists", e.Message);
-        Assert.Contains("first run", Unzip(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/fail.zip")));
+        Assert.Contains("first run", Unzip(await DownloadAsync("fail.zip")));
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 

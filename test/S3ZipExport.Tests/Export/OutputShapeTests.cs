@@ -112,4 +112,18 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         Assert.False(await s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/bad.zip"));
         Assert.Empty(await s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
+
+    [Fact]
+    public async Task Several_sources_go_to_one_entry_each_when_asked()
+    {
+        _source.MapString("/september", """{"events":[{"id":1,"title":"九月"}]}""");
+        _source.MapString("/october", """{"events":[{"id":2,"title":"十月"},{"id":3,"title":"十月"}]}""");
+        var urls = $"{_source.Url("/september")}\n{_source.Url("/october")}";
+        var summary = await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/september"), "tests/per-source.zip",
+            ("EXPORT_SOURCE_URL", urls), ("EXPORT_COLUMNS", "id,title"), ("EXPORT_ENTRY_PER_SOURCE", "true")));
+        using var archive = new ZipArchive(new MemoryStream(await s3.S3.DownloadAsync(LocalS3Fixture.Bucket, "tests/per-source.zip")));
+        var entries = archive.Entries.Select(e => (e.FullName, new StreamReader(e.Open()).ReadToEnd())).ToList();
+        Assert.Equal([("events-0001.csv", "id,title\r\n1,九月\r\n"), ("events-0002.csv", "id,title\r\n2,十月\r\n3,十月\r\n")], entries);
+        Assert.Equal(2, summary.GetProperty("files").GetInt32());
+    }
 }

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using S3ZipExport.Records;
+using S3ZipExport.Settings;
+using S3ZipExport.Telemetry;
+
+namespace S3ZipExport.Source;
+
+/// <summary>
+/// Reads every source document in order (each URL of EXPORT_SOURCE_URL; with EXPORT_SOURCE_PAGING=offset every page
+/// of each) and hands every record to one sink, page after page, so all of them stream into one CSV. One document
+/// is open at a time: memory is one reader's buffer, whatever the number of pages.
+///
+/// How the pipeline uses it:
+///   1. <see cref="OpenFirstAsync"/> before creating the upload: the first request is sent then, so a source that
+///      answers 401 leaves nothing behind in S3.
+///   2. <see cref="RunAsync"/> on the producing stage; it calls onSourceStart(i) before URL i's first record (once per
+///      URL, in order, even for a URL without records) after everything of URL i-1 has been flushed to the sink.
+///   3. Dispose (await using): closes the first response if <see cref="RunAsync"/> never ran.
+/// </summary>
+internal sealed class RecordProducer(ExportSettings settings, HttpSource source) : IAsyncDisposable
+{
+    // The reader being read and what the documents before it produced, swapped as one so progress stays consistent.
+    private sealed record Current(IRecordReader Reader, long RecordsBefore, long BytesBefore);
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly IReadOnlyList<Uri> _urls = settings.SourceUrls;
+    private SourceBody? _first;
+    private volatile Current? _current;
+
+    /// <summary>Records handed to the sink so far; safe to read from another thread.</summary>
+    public long RecordCount => _current is { } c ? c.RecordsBefore + c.Reader.RecordCount : 0;
+
+    /// <summary>Source bytes read so far (after content decoding), all documents together.</summary>
+    public long BytesRead => _current is { } c ? c.BytesBefore + c.Reader.BytesRead : 0;
+
+    /// <summary>HTTP requests sent so far: documents, pages, retries and resumes.</summary>
+    public int Requests => source.Requests;
+
+    /// <summary>Several documents: errors then say which one (URL with its paging parameters, secrets redacted).</summary>
+    private bool Several => _urls.Count > 1 || settings.SourcePaging != SourcePaging.None;
+
+    /// <summary>Sends the first request (page 1 of URL 1) and keeps its body for <see cref="RunAsync"/>.</summary>
+    public async Task OpenFirstAsync(CancellationToken ct)
+    {
+        if (_first is not null || _current is not null) throw new InvalidOperationException("The first source document is already open.");
+        _first = await source.OpenAsync(RequestUrl(_urls[0], settings.PageStartBase), _urls[0], ct);
+    }
+
+    public async Task RunAsync(IRecordSink sink, Action<int> onSourceStart, CancellationToken ct)
+    {
+        for (var i = 0; i < _urls.Count; i++)
+        {
+            onSourceStart(i);
+            if (settings.SourcePaging == SourcePaging.None)
+                await ReadDocumentAsync(_urls[i], _urls[i], sink, ct);
+            else
+                await ReadPagesAsync(_urls[i], sink, ct);
+        }
+    }
+
+    /// <summary>
+    /// Offset paging (connpass v2: start from 1, count up to 100, results_available). The next start is this one plus
+    /// the records the page really had, so a server that caps count silently is still read without gaps. Stops when
+    /// the total is reached or a page has no records. The latest page's total counts: offset paging cannot give a
+    /// consistent snapshot of a list that changes while it is read, so a change is logged, not fatal.
+    /// </summary>
+    private async Task ReadPagesAsync(Uri url, IRecordSink sink, CancellationToken ct)
+    {
+        var start = (long)settings.PageStartBase;
+        long? total = null;
+        long records = 0;
+        var pages = 0;
+        while (true)
+        {
+            var pageUrl = RequestUrl(url, start);
+            var (count, pageTotal) = await ReadDocumentAsync(pageUrl, url, sink, ct);
+            pages++;
+            records += count;
+            if (settings.PageTotalPath.Count > 0)
+            {
+                if (pageTotal is null)
+                    throw new BadInputException($"Source {UrlRedaction.Redact(pageUrl)} has no total at '{string.Join('.', settings.PageTotalPath)}' ({SettingNames.PageTotalPath}); " +
+                                                "set it to the field holding the number of records available, or set it empty to page until a page has no records.");
+                if (total is not null && pageTotal != total)
+                    JsonLog.Info("source total changed while paging", new Dictionary<string, object?>
+                    {
+                        ["source"] = UrlRedaction.Redact(pageUrl), ["previousTotal"] = total, ["total"] = pageTotal, ["recordsRead"] = records,
+                        ["note"] = "records added or removed meanwhile may be missed or read twice; the latest total is followed",
+                    });
+                total = pageTotal;
+                if (pages == 1 && count > 0) CheckFitsDeadline(url, total.Value, count);
+            }
+            if (count == 0)
+            {
+                if (total is not null && records < total)
+                    JsonLog.Info("source page had no records before the total was reached; stopping", new Dictionary<string, object?>
+                    {
+                        ["source"] = UrlRedaction.Redact(pageUrl), ["total"] = total, ["recordsRead"] = records,
+                    });
+                break;
+            }
+            start += count;
+            if (total is not null && start - settings.PageStartBase >= total) break;
+        }
+        JsonLog.Info("source read", new Dictionary<string, object?>
+        {
+            ["source"] = UrlRedaction.Redact(url), ["pages"] = pages, ["records"] = records, ["total"] = total,
+        });
+    }
+
+    /// <summary>
+    /// At one request a second and 100 records a page, a 15-minute invocation reads at most ~90,000 records. A source
+    /// that cannot fit is stopped after its first page with the way out, not after 15 minutes of work thrown away.
+    /// </summary>
+    private void CheckFitsDeadline(Uri url, long total, long perPage)
+    {
+        if (settings.StopAfter is not { } stopAfter || settings.SourceMinInterval <= TimeSpan.Zero) return;
+        var pagesLeft = (total - 1) / perPage;   // pages after the first: ceil(total / perPage) - 1
+        var needed = settings.SourceMinInterval * pagesLeft;
+        if (_clock.Elapsed + needed <= stopAfter) return;
+        throw new SourceException(
+            $"Source {UrlRedaction.Redact(url)} has {total:N0} records available; at {perPage} a page and {settings.SourceMinInterval.TotalMilliseconds:0} ms between requests " +
+            $"({SettingNames.SourceMinIntervalMs}) the other {pagesLeft:N0} pages need at least {needed.TotalSeconds:N0} s, more than the {stopAfter.TotalSeconds:N0} s this invocation has " +
+            $"({SettingNames.TimeoutSeconds}={settings.TimeoutSeconds}). Split the export: one per month (connpass: ym=YYYYMM), or fewer records per URL.");
+    }
+
+    /// <summary>Reads one document (a URL, or one page of it) into the sink; returns its record count and total.</summary>
+    private async Task<(long Records, long? Total)> ReadDocumentAsync(Uri requestUrl, Uri url, IRecordSink sink, CancellationToken ct)
+    {
+        var body = _first ?? await source.OpenAsync(requestUrl, url, ct);
+        _first = null;
+        await using (body)
+        {
+            var before = _current;
+            var recordsBefore = before is null ? 0 : before.RecordsBefore + before.Reader.RecordCount;
+            var bytesBefore = before is null ? 0 : before.BytesBefore + before.Reader.BytesRead;
+            IRecordReader reader = settings.SourceFormat == SourceFormat.Ndjson
+                ? new NdjsonRecordReader(body.Content, body.ContentType) { FirstRecordIndex = recordsBefore }
+                : new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType,
+                    settings.SourcePaging == SourcePaging.Offset ? settings.PageTotalPath : null) { FirstRecordIndex = recordsBefore };
+            _current = new Current(reader, recordsBefore, bytesBefore);
+            try
+            {
+                await reader.ReadAsync(sink, ct);
+            }
+            catch (BadInputException e) when (Several)
+            {
+                throw new BadInputException($"Source {UrlRedaction.Redact(requestUrl)}: {e.Message}", e);
+            }
+            return (reader.RecordCount, (reader as JsonRecordReader)?.Total);
+        }
+    }
+
+    private Uri RequestUrl(Uri url, long start) => settings.SourcePaging == SourcePaging.None
+        ? url
+        : PageUrl.With(url, settings.PageStartParam, start, settings.PageSizeParam, settings.PageSize);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_first is { } first)
+        {
+            _first = null;
+            await first.DisposeAsync();
+        }
+    }
+}
