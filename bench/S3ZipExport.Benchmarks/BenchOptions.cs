@@ -3,13 +3,13 @@ using System.IO.Compression;
 
 namespace S3ZipExport.Benchmarks;
 
-internal enum Stage { Export, Compress, Csv }
+internal enum Stage { Export, Compress, Csv, Parse }
 
 /// <summary>The command line, parsed once.</summary>
 internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel Level, int Threads, int PartMiB, int Concurrency)
 {
     public const string Usage =
-        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K] [--stage export|compress|csv] [--part-mib 8] [--concurrency 4]";
+        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]";
 
     public string LevelName => Level == CompressionLevel.Fastest ? "fastest" : "optimal";
 
