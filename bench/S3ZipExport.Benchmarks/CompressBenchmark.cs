@@ -17,11 +17,13 @@ internal static class CompressBenchmark
         var loadBefore = MachineInfo.LoadAverage();
 
         var cpuAtStart = Environment.CpuUsage.TotalTime;
+        var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         var wall = Stopwatch.StartNew();
         var zip = new ZipStreamWriter(Stream.Null, options.Level, options.Threads);
         await zip.WriteEntryAsync("events.csv", DateTimeOffset.UtcNow, new CsvCorpus.Repeating(block, length), ct);
         await zip.FinishAsync(ct);
         var seconds = wall.Elapsed.TotalSeconds;
+        var allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
         var cpu = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds;
 
         using var floor = new DeflateFloor(options.Level);
@@ -33,7 +35,7 @@ internal static class CompressBenchmark
         var mbps = length / 1e6 / seconds;
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"compress csv_mb={length / 1e6:F1} zip_mb={zip.BytesWritten / 1e6:F1} wall_s={seconds:F2} cpu_s={cpu:F2} csv_mb_s={mbps:F1} " +
+            $"compress csv_mb={length / 1e6:F1} zip_mb={zip.BytesWritten / 1e6:F1} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} csv_mb_s={mbps:F1} " +
             $"floor_mb_s={floorMBps:F1} ratio={mbps / floorMBps:F2} | level={options.LevelName} threads={options.Threads} | " +
             $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
     }

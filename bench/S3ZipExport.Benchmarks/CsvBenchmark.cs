@@ -22,6 +22,7 @@ internal static class CsvBenchmark
         var loadBefore = MachineInfo.LoadAverage();
 
         var cpuAtStart = Environment.CpuUsage.TotalTime;
+        var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
         var wall = Stopwatch.StartNew();
         using var response = await http.GetAsync(source.EventsUrl(options.SizeMB), HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
@@ -39,10 +40,11 @@ internal static class CsvBenchmark
         await pipe.Writer.CompleteAsync();
         await drain;
         var seconds = wall.Elapsed.TotalSeconds;
+        var allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
         var cpu = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds;
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} cpu_s={cpu:F2} " +
+            $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
             $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | " +
             $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
     }

@@ -50,14 +50,16 @@ internal static class ExportBenchmark
         var stdout = Console.Out;
         Console.SetOut(TextWriter.Null);
         ExportSummary summary;
-        double wallSeconds, cpuSeconds, peakHeapMB;
+        double wallSeconds, cpuSeconds, peakHeapMB, allocatedMB;
         try
         {
             await using var sampler = new ResourceSampler();
+            var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
             var wall = Stopwatch.StartNew();
             await using (var result = await new Function(environment, TimeProvider.System).HandleAsync(new MemoryStream("{}"u8.ToArray())))
                 summary = (await JsonSerializer.DeserializeAsync(result, ExportSummaryJson.Default.ExportSummary, ct))!;
             wallSeconds = wall.Elapsed.TotalSeconds;
+            allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
             cpuSeconds = sampler.CpuSeconds;
             await sampler.DisposeAsync();
             peakHeapMB = sampler.PeakGcHeapMB;
@@ -67,6 +69,8 @@ internal static class ExportBenchmark
             Console.SetOut(stdout);
         }
         var peakRssMB = ResourceSampler.PeakRssMB();   // before the floor and the read-back below
+        var gcs = $"gcs=\"{ResourceSampler.Collections}\" full_gc_heap_mb={ResourceSampler.HeapAfterLastFullGcMB:F1}";
+        var liveAfterMB = GC.GetTotalMemory(forceFullCollection: true) / 1e6;   // what the export left behind
         var loadAfter = MachineInfo.LoadAverage();
 
         using var floor = new DeflateFloor(options.Level);
@@ -76,8 +80,8 @@ internal static class ExportBenchmark
 
         var line = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"export input_mb={summary.SourceBytes / 1e6:F1} csv_mb={summary.CsvBytes / 1e6:F1} zip_mb={summary.ZipBytes / 1e6:F1} ")
-            .Append(CultureInfo.InvariantCulture, $"records={summary.Records} wall_s={wallSeconds:F2} cpu_s={cpuSeconds:F2} csv_mb_s={csvMBps:F1} ")
-            .Append(CultureInfo.InvariantCulture, $"peak_rss_mb={peakRssMB:F1} peak_gc_heap_mb={peakHeapMB:F1} parts={summary.Parts} ")
+            .Append(CultureInfo.InvariantCulture, $"records={summary.Records} wall_s={wallSeconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpuSeconds:F2} csv_mb_s={csvMBps:F1} ")
+            .Append(CultureInfo.InvariantCulture, $"peak_rss_mb={peakRssMB:F1} peak_gc_heap_mb={peakHeapMB:F1} parts={summary.Parts} {gcs} live_after_mb={liveAfterMB:F1} ")
             .Append(CultureInfo.InvariantCulture, $"floor_mb_s={floorMBps:F1} ratio={csvMBps / floorMBps:F2} | {options.Settings} | ")
             .Append(CultureInfo.InvariantCulture, $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{loadAfter}\" | ")
             .Append(check.Ok ? "verify=ok (object CRC/size, entry CRC/length)" : $"verify=FAILED: {check.Problems}");

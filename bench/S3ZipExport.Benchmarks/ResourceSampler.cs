@@ -26,6 +26,12 @@ internal sealed class ResourceSampler : IAsyncDisposable
     }
 
     public double PeakGcHeapMB => Interlocked.Read(ref _peakHeapBytes) / 1e6;
+    /// <summary>Heap size after the latest blocking gen2 GC (live objects plus fragmentation), in MB; 0 if none ran.</summary>
+    public static double HeapAfterLastFullGcMB => GC.GetGCMemoryInfo(GCKind.FullBlocking).HeapSizeBytes / 1e6;
+
+    /// <summary>Collections per generation so far, e.g. "g0=120 g1=30 g2=4".</summary>
+    public static string Collections => $"g0={GC.CollectionCount(0)} g1={GC.CollectionCount(1)} g2={GC.CollectionCount(2)}";
+
     public double CpuSeconds => (Environment.CpuUsage.TotalTime - _cpuAtStart).TotalSeconds;
 
     private void Sample()
