@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using S3ZipExport.Csv;
+using S3ZipExport.Records;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Benchmarks;
+
+/// <summary>
+/// The export without compression and upload, to find where time goes: the demo source (its own process) over
+/// HTTP, JsonRecordReader and CsvRowWriter into the same pipe as the export, drained into nothing.
+/// </summary>
+internal static class CsvBenchmark
+{
+    public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        await using var source = await DemoSourceProcess.StartAsync(ct);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var errors = new List<string>();
+        var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
+        var loadBefore = MachineInfo.LoadAverage();
+
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
+        var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+        var wall = Stopwatch.StartNew();
+        using var response = await http.GetAsync(source.EventsUrl(options.SizeMB), HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: Export.ExportJob.CsvPipePauseBytes,
+            resumeWriterThreshold: Export.ExportJob.CsvPipePauseBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+        var csv = new CsvRowWriter(pipe.Writer, columns);
+        var records = new JsonRecordReader(body, ["events"], "application/json");
+        var drain = Task.Run(async () =>
+        {
+            await using var sink = pipe.Reader.AsStream();
+            await sink.CopyToAsync(Stream.Null, 1 << 20, ct);
+        }, ct);
+        await records.ReadAsync(csv, ct);
+        await pipe.Writer.CompleteAsync();
+        await drain;
+        var seconds = wall.Elapsed.TotalSeconds;
+        var allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
+        var cpu = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds;
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
+            $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | " +
+            $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
+    }
+}

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using S3ZipExport.Csv;
+using S3ZipExport.LocalServices;
+using S3ZipExport.Records;
+using S3ZipExport.Settings;
+
+namespace S3ZipExport.Benchmarks;
+
+/// <summary>
+/// Where the non-compression CPU goes, with no source and no HTTP: demo JSON from memory through
+/// (1) JsonRecordReader alone (a sink that ignores records), (2) plus RecordFieldExtractor, (3) plus CsvRowWriter
+/// into a pipe drained into nothing. One thread each; MB/s are of JSON input.
+/// </summary>
+internal static class ParseBenchmark
+{
+    public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var json = new MemoryStream();
+        await ConnpassDemoData.WriteAsync(json, (long)(options.SizeMB * 1e6), ct);
+        var bytes = json.GetBuffer().AsMemory(0, (int)json.Length);
+        var errors = new List<string>();
+        var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
+
+        var allocated = new List<string>();
+        async Task<double> TimeAsync(Func<IRecordSink> sink, Func<Task>? after = null)
+        {
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var wall = Stopwatch.StartNew();
+            await new JsonRecordReader(new MemoryStream(json.GetBuffer(), 0, (int)json.Length, writable: false), ["events"], "application/json").ReadAsync(sink(), ct);
+            if (after is not null) await after();
+            allocated.Add($"{(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6:F1}");
+            return bytes.Length / 1e6 / wall.Elapsed.TotalSeconds;
+        }
+
+        var readOnly = await TimeAsync(() => new IgnoringSink());
+        var extractor = new RecordFieldExtractor(columns);
+        var extract = await TimeAsync(() => new ExtractingSink(extractor));
+        Pipe? pipe = null;
+        Task? drain = null;
+        var csv = await TimeAsync(() =>
+        {
+            pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+            var reader = pipe.Reader;
+            drain = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var result = await reader.ReadAsync(ct);
+                    reader.AdvanceTo(result.Buffer.End);
+                    if (result.IsCompleted) break;
+                }
+            }, ct);
+            return new CsvRowWriter(pipe.Writer, columns);
+        }, async () => { await pipe!.Writer.CompleteAsync(); await drain!; });
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"parse input_mb={bytes.Length / 1e6:F1} read_only_mb_s={readOnly:F1} read_extract_mb_s={extract:F1} read_extract_csv_mb_s={csv:F1} (of JSON, one thread) allocated_mb={string.Join('/', allocated)} | " +
+            $"cores={Environment.ProcessorCount} load=\"{MachineInfo.LoadAverage()}\"");
+    }
+
+    private sealed class IgnoringSink : IRecordSink
+    {
+        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) { }
+        public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
+    }
+
+    private sealed class ExtractingSink(RecordFieldExtractor extractor) : IRecordSink
+    {
+        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) => extractor.Extract(record, index, byteOffset);
+        public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
+    }
+}
