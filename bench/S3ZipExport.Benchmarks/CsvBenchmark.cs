@@ -27,8 +27,8 @@ internal static class CsvBenchmark
         using var response = await http.GetAsync(source.EventsUrl(options.SizeMB), HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: Export.ExportJob.CsvPipePauseBytes,
-            resumeWriterThreshold: Export.ExportJob.CsvPipePauseBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: Export.CsvFiles.PauseBytes,
+            resumeWriterThreshold: Export.CsvFiles.PauseBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
         var csv = new CsvRowWriter(pipe.Writer, columns);
         var records = new JsonRecordReader(body, ["events"], "application/json");
         var drain = Task.Run(async () =>
