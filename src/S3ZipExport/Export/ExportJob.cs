@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using Amazon.S3;
-using S3ZipExport.Archive;
-using S3ZipExport.Csv;
-using S3ZipExport.Records;
 using S3ZipExport.Settings;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
-using S3ZipExport.Upload;
 
 namespace S3ZipExport.Export;
 
