@@ -141,6 +141,19 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invalid_UTF8_in_the_source_fails_with_its_byte_offset_and_leaves_nothing()
+    {
+        var body = "{\"events\":[{\"title\":\"ok\"},{\"title\":\"bad "u8.ToArray().Concat(new byte[] { 0xC3, 0x28 }).Concat("\"}]}"u8.ToArray()).ToArray();
+        _source.MapBytes("/events", body);
+        var e = await Assert.ThrowsAnyAsync<BadInputException>(() =>
+            ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), "tests/utf8.zip")));
+        Assert.Contains($"Invalid UTF-8 at byte offset {Array.IndexOf(body, (byte)0xC3)}", e.Message);
+        Assert.Contains("record 1", e.Message);
+        Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/utf8.zip"));
+        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+    }
+
+    [Fact]
     public async Task Source_error_status_fails_before_any_upload_is_started()
     {
         _source.Map("/events", async context => { context.Response.StatusCode = 404; await context.Response.WriteAsync("nope"); });
