@@ -32,13 +32,31 @@ internal static partial class ExportJob
         ExportProgress? progress = null;
         try
         {
-            return await RunStagesAsync(settings, s3, source, p => progress = p, clock, linked.Token);
+            for (var restart = 1; ; restart++)
+            {
+                try
+                {
+                    return await RunStagesAsync(settings, s3, source, p => progress = p, clock, linked.Token);
+                }
+                catch (SourceException e) when (e.RestartCanHelp && restart <= MaxRestarts && TimeAllowsRestart(settings, clock.Elapsed))
+                {
+                    // The upload of the broken attempt is already aborted; the next one starts from the first byte.
+                    JsonLog.Warning("export restarted", new Dictionary<string, object?> { ["restart"] = restart, ["reason"] = e.Message });
+                }
+            }
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new ExportFailedException(DeadlineMessage(settings, progress, clock.Elapsed), e);
         }
     }
+
+    /// <summary>How often a source that broke off and cannot resume is read again from the start.</summary>
+    public const int MaxRestarts = 2;
+
+    /// <summary>A restart repeats what was done so far: only worth it while that fits in the time left.</summary>
+    private static bool TimeAllowsRestart(ExportSettings settings, TimeSpan elapsed) =>
+        settings.StopAfter is not { } stopAfter || elapsed * 2 < stopAfter;
 
     private static string DeadlineMessage(ExportSettings settings, ExportProgress? progress, TimeSpan elapsed)
     {

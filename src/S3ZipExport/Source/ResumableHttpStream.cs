@@ -115,8 +115,11 @@ internal sealed class ResumableHttpStream : Stream
         await _body.DisposeAsync();
         _response.Dispose();
         if (_ifRange is null)
-            // Restarting the whole export from the first byte would be the fallback; not built yet.
-            throw new SourceException($"The connection to source {url} dropped at byte {_position} ({failure.Message}) and the server does not support resuming: it sent no 'Accept-Ranges: bytes' with a strong ETag or Last-Modified. Run the export again.", failure);
+            // The export as a whole can still start over from the first byte (ExportJob does, while time allows).
+            throw new SourceException($"The connection to source {url} dropped at byte {_position} ({failure.Message}) and the server does not support resuming: it sent no 'Accept-Ranges: bytes' with a strong ETag or Last-Modified.", failure)
+            {
+                RestartCanHelp = true,
+            };
         if (!_sender.Budget.HasAttemptLeft)
             throw new SourceException($"The connection to source {url} dropped at byte {_position} ({failure.Message}) and all {_sender.Budget.Max} attempts are used ({SettingNames.SourceMaxAttempts}).", failure);
 
