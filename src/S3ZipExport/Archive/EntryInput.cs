@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 
 namespace S3ZipExport.Archive;
@@ -25,5 +26,27 @@ internal sealed class EntryInput(Stream source, Action<int> onConsumed)
         Length += read;
         onConsumed(read);
         return read;
+    }
+
+    /// <summary>
+    /// Reads the next chunk into a buffer rented from the shared pool; the caller returns it. Null at the end of the
+    /// source (nothing is rented then). A chunk shorter than <paramref name="chunkBytes"/> is the last.
+    /// </summary>
+    public async ValueTask<(byte[] Buffer, int Count)?> ReadPooledChunkAsync(int chunkBytes, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkBytes);
+        int read;
+        try
+        {
+            read = await ReadChunkAsync(buffer.AsMemory(0, chunkBytes), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        if (read > 0) return (buffer, read);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return null;
     }
 }

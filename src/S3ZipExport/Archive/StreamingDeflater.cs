@@ -33,22 +33,9 @@ internal static class StreamingDeflater
             while (true)
             {
                 await free.WaitAsync(cts.Token).ConfigureAwait(false);
-                var buffer = ArrayPool<byte>.Shared.Rent(chunkBytes);
-                int read;
-                try
-                {
-                    read = await input.ReadChunkAsync(buffer.AsMemory(0, chunkBytes), cts.Token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
-                }
-                if (read == 0)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    break;
-                }
+                var chunk = await input.ReadPooledChunkAsync(chunkBytes, cts.Token).ConfigureAwait(false);
+                if (chunk is not { } next) break;   // the source ended on a chunk boundary
+                var (buffer, read) = next;
                 filled.Writer.TryWrite((buffer, read)); // unbounded: the semaphore is the bound
                 if (read < chunkBytes) break;
             }
