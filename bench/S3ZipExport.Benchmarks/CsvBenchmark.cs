@@ -15,7 +15,7 @@ internal static class CsvBenchmark
 {
     public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
     {
-        await using var source = await DemoSourceProcess.StartAsync(ct);
+        await using var source = await DemoSourceProcess.StartAsync(options, ct);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var errors = new List<string>();
         var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
@@ -45,7 +45,7 @@ internal static class CsvBenchmark
 
         return string.Create(CultureInfo.InvariantCulture,
             $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
-            $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | " +
+            $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | source={options.SourceName} | " +
             $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
     }
 }

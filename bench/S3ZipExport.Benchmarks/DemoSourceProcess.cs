@@ -5,7 +5,8 @@ namespace S3ZipExport.Benchmarks;
 
 /// <summary>
 /// The demo Connpass source (tools/S3ZipExport.DemoSource, built beside this project) as a child process, so the
-/// benchmark's memory and CPU figures are the exporter's alone. Its first stdout line is the base URL.
+/// benchmark's memory and CPU figures are the exporter's alone. Its first stdout line is the base URL. With
+/// <see cref="SourceMode.File"/> it sends the document saved in /dev/shm (<see cref="DemoDocumentFile"/>).
 /// </summary>
 internal sealed class DemoSourceProcess : IAsyncDisposable
 {
@@ -21,8 +22,9 @@ internal sealed class DemoSourceProcess : IAsyncDisposable
 
     public Uri EventsUrl(double sizeMB) => DemoSourceServer.EventsUrl(Url, sizeMB);
 
-    public static async Task<DemoSourceProcess> StartAsync(CancellationToken ct)
+    public static async Task<DemoSourceProcess> StartAsync(BenchOptions options, CancellationToken ct)
     {
+        var file = options.Source == SourceMode.File ? await DemoDocumentFile.EnsureAsync(options.SizeMB, ct) : null;
 #if DEBUG
         const string configuration = "Debug";
 #else
@@ -32,6 +34,7 @@ internal sealed class DemoSourceProcess : IAsyncDisposable
         if (!File.Exists(dll)) throw new FileNotFoundException($"The demo source is not built at {dll}; build the benchmark project (it builds it).");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in new[] { dll, "--port", "0" }) start.ArgumentList.Add(arg);
+        if (file is not null) { start.ArgumentList.Add("--file"); start.ArgumentList.Add(file); }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

@@ -1,17 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using S3ZipExport.Export;
 using S3ZipExport.LocalServices;
 
 namespace S3ZipExport.Benchmarks;
 
 /// <summary>
-/// The whole export, as the Lambda runtime would call it (Function.HandleAsync), against the demo source in its own
-/// process and s3rver (node) with its data in /dev/shm; so CPU time and memory measured here are the exporter's.
-/// Afterwards the object is read back and verified, and its CSV is pushed through the single-thread deflate floor;
-/// peak RSS is taken before that step, which therefore cannot inflate it.
+/// The whole export, as the Lambda runtime would call it (Function.HandleAsync), in a child process with Lambda's GC
+/// settings (<see cref="ExportChildProcess"/>), against the demo source in its own process (by default sending a
+/// document saved in /dev/shm) and s3rver (node) with its data in /dev/shm; so CPU time and memory are the
+/// exporter's. Afterwards this process reads the object back, verifies it, and pushes its CSV through the
+/// single-thread deflate floor.
 /// </summary>
 internal static class ExportBenchmark
 {
@@ -25,7 +23,7 @@ internal static class ExportBenchmark
     public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
     {
         await using var s3 = await S3rverProcess.StartAsync(Bucket, ct);
-        await using var source = await DemoSourceProcess.StartAsync(ct);
+        await using var source = await DemoSourceProcess.StartAsync(options, ct);
         var key = $"bench/export-{options.SizeMB.ToString(CultureInfo.InvariantCulture)}mb.zip";
         var environment = new Dictionary<string, string?>
         {
@@ -45,43 +43,20 @@ internal static class ExportBenchmark
             ["AWS_REGION"] = Region,
         };
         var loadBefore = MachineInfo.LoadAverage();
-
-        // The function's JSON log lines go to stdout; the benchmark's one line must stand alone there.
-        var stdout = Console.Out;
-        Console.SetOut(TextWriter.Null);
-        ExportSummary summary;
-        double wallSeconds, cpuSeconds, peakHeapMB, allocatedMB;
-        try
-        {
-            await using var sampler = new ResourceSampler();
-            var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
-            var wall = Stopwatch.StartNew();
-            await using (var result = await new Function(environment, TimeProvider.System).HandleAsync(new MemoryStream("{}"u8.ToArray())))
-                summary = (await JsonSerializer.DeserializeAsync(result, ExportSummaryJson.Default.ExportSummary, ct))!;
-            wallSeconds = wall.Elapsed.TotalSeconds;
-            allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
-            cpuSeconds = sampler.CpuSeconds;
-            await sampler.DisposeAsync();
-            peakHeapMB = sampler.PeakGcHeapMB;
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-        }
-        var peakRssMB = ResourceSampler.PeakRssMB();   // before the floor and the read-back below
-        var gcs = $"gcs=\"{ResourceSampler.Collections}\" full_gc_heap_mb={ResourceSampler.HeapAfterLastFullGcMB:F1}";
-        var liveAfterMB = GC.GetTotalMemory(forceFullCollection: true) / 1e6;   // what the export left behind
+        var child = await ExportChildProcess.RunAsync(environment, options.LambdaMemoryMB, ct);
+        var summary = child.Summary;
         var loadAfter = MachineInfo.LoadAverage();
 
         using var floor = new DeflateFloor(options.Level);
         var check = await ObjectReadBack.RunAsync(s3.Endpoint, Bucket, key, summary.ZipBytes, summary.CsvBytes, summary.Crc32, floor.Write, ct);
         var floorMBps = floor.Finish();
-        var csvMBps = summary.CsvBytes / 1e6 / wallSeconds;
+        var csvMBps = summary.CsvBytes / 1e6 / child.WallSeconds;
 
         var line = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"export input_mb={summary.SourceBytes / 1e6:F1} csv_mb={summary.CsvBytes / 1e6:F1} zip_mb={summary.ZipBytes / 1e6:F1} ")
-            .Append(CultureInfo.InvariantCulture, $"records={summary.Records} wall_s={wallSeconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpuSeconds:F2} csv_mb_s={csvMBps:F1} ")
-            .Append(CultureInfo.InvariantCulture, $"peak_rss_mb={peakRssMB:F1} peak_gc_heap_mb={peakHeapMB:F1} parts={summary.Parts} {gcs} live_after_mb={liveAfterMB:F1} ")
+            .Append(CultureInfo.InvariantCulture, $"records={summary.Records} wall_s={child.WallSeconds:F2} allocated_mb={child.AllocatedMB:F1} cpu_s={child.CpuSeconds:F2} csv_mb_s={csvMBps:F1} ")
+            .Append(CultureInfo.InvariantCulture, $"peak_rss_mb={child.PeakRssMB:F1} peak_gc_heap_mb={child.PeakGcHeapMB:F1} parts={summary.Parts} gcs=\"{child.Collections}\" ")
+            .Append(CultureInfo.InvariantCulture, $"full_gc_heap_mb={child.FullGcHeapMB:F1} live_after_mb={child.LiveAfterMB:F1} gc_limit_mb={child.GcLimitMB:F0} ")
             .Append(CultureInfo.InvariantCulture, $"floor_mb_s={floorMBps:F1} ratio={csvMBps / floorMBps:F2} | {options.Settings} | ")
             .Append(CultureInfo.InvariantCulture, $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{loadAfter}\" | ")
             .Append(check.Ok ? "verify=ok (object CRC/size, entry CRC/length)" : $"verify=FAILED: {check.Problems}");

@@ -3,17 +3,21 @@ using System.Runtime.InteropServices;
 using S3ZipExport.LocalServices;
 
 // Serves the Connpass-shaped demo document until killed (Ctrl+C or SIGTERM):
-//   dotnet run --project tools/S3ZipExport.DemoSource -- [--port N]
-// The first stdout line is the base URL; GET <base>events.json?size_mb=N streams about N MB.
+//   dotnet run --project tools/S3ZipExport.DemoSource -- [--port N] [--file PATH]
+// The first stdout line is the base URL; GET <base>events.json?size_mb=N streams about N MB, generated as it is
+// sent; with --file, GET <base>events.json sends that file instead (ranges and ETag supported, next to no CPU).
 
 var port = 0;
+string? file = null;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--port" && i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535)
         port = p;
+    else if (args[i] == "--file" && i + 1 < args.Length)
+        file = args[++i];
     else
     {
-        Console.Error.WriteLine($"usage: S3ZipExport.DemoSource [--port N]   (unexpected '{args[i]}')");
+        Console.Error.WriteLine($"usage: S3ZipExport.DemoSource [--port N] [--file PATH]   (unexpected '{args[i]}')");
         return 2;
     }
 }
@@ -22,10 +26,14 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
 
-await using var server = await DemoSourceServer.StartAsync(port, stop.Token);
+await using var server = file is null
+    ? await DemoSourceServer.StartAsync(port, stop.Token)
+    : await DemoSourceServer.ServeFileAsync(file, port, stop.Token);
 Console.Out.WriteLine(server.Url);
 Console.Out.Flush();
-Console.Error.WriteLine($"serving {server.EventsUrl(300)} (size_mb sets the size); stop with Ctrl+C");
+Console.Error.WriteLine(file is null
+    ? $"serving {server.EventsUrl(300)} (size_mb sets the size); stop with Ctrl+C"
+    : $"serving {file} at {new Uri(server.Url, DemoSourceServer.EventsPath.TrimStart('/'))}; stop with Ctrl+C");
 try { await Task.Delay(Timeout.Infinite, stop.Token); }
 catch (OperationCanceledException) { }
 return 0;

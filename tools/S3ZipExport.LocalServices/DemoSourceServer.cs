@@ -9,13 +9,16 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace S3ZipExport.LocalServices;
 
 /// <summary>
 /// Serves <see cref="ConnpassDemoData"/> over HTTP on 127.0.0.1: <c>GET /events.json?size_mb=N</c> streams a document
 /// of about N decimal megabytes (default 1, fractions allowed) as chunked <c>application/json</c>, generated while
-/// it is sent, so the server's memory does not grow with N.
+/// it is sent, so the server's memory does not grow with N. Or, started with <see cref="ServeFileAsync"/>, it sends
+/// a document saved beforehand (size_mb is then ignored) with next to no CPU: the kernel copies the file
+/// (sendfile), with Content-Length, ETag and byte ranges, so an exporter that resumes with Range/If-Range can.
 /// </summary>
 public sealed class DemoSourceServer : IAsyncDisposable
 {
@@ -38,8 +41,23 @@ public sealed class DemoSourceServer : IAsyncDisposable
     public static Uri EventsUrl(Uri baseUrl, double sizeMB) =>
         new(baseUrl, $"{EventsPath.TrimStart('/')}?size_mb={sizeMB.ToString(CultureInfo.InvariantCulture)}");
 
-    /// <summary>Starts listening on 127.0.0.1; port 0 picks a free one.</summary>
-    public static async Task<DemoSourceServer> StartAsync(int port = 0, CancellationToken ct = default)
+    /// <summary>Starts listening on 127.0.0.1, generating documents on request; port 0 picks a free one.</summary>
+    public static Task<DemoSourceServer> StartAsync(int port = 0, CancellationToken ct = default) =>
+        StartAsync(port, app => app.MapGet(EventsPath, ServeEventsAsync), ct);
+
+    /// <summary>Starts listening on 127.0.0.1, sending the file at <paramref name="documentPath"/> for every request.</summary>
+    public static Task<DemoSourceServer> ServeFileAsync(string documentPath, int port = 0, CancellationToken ct = default)
+    {
+        var file = new FileInfo(documentPath);
+        if (!file.Exists) throw new FileNotFoundException($"The document to serve, {file.FullName}, does not exist.", file.FullName);
+        // Length and time of the file name its version: a document rewritten in place gets a new ETag.
+        var etag = new EntityTagHeaderValue($"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        return StartAsync(port, app => app.MapGet(EventsPath, () =>
+            Results.File(file.FullName, "application/json; charset=utf-8", lastModified: file.LastWriteTimeUtc, entityTag: etag,
+                enableRangeProcessing: true)), ct);
+    }
+
+    private static async Task<DemoSourceServer> StartAsync(int port, Action<WebApplication> map, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Nothing on stdout: the local invoker reads the function's log lines there.
@@ -49,7 +67,7 @@ public sealed class DemoSourceServer : IAsyncDisposable
         // that embeds this server running; its owner decides when it stops.
         builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
         var app = builder.Build();
-        app.MapGet(EventsPath, ServeEventsAsync);
+        map(app);
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

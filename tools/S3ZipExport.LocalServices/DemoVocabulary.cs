@@ -1,6 +1,6 @@
 namespace S3ZipExport.LocalServices;
 
-/// <summary>The words demo events are made of: topics, community groups, venues, people and description fragments.</summary>
+/// <summary>The names demo events are made of: topics, community groups, venues, people, titles; descriptions use <see cref="DemoWords"/>.</summary>
 internal static class DemoVocabulary
 {
     public sealed record Topic(string Name, string HashTag);
@@ -61,28 +61,5 @@ internal static class DemoVocabulary
         "\"{topic}\"の最新動向を、現場のエンジニアが語ります。",
         "手を動かして学ぶ、{topic}の実践ハンズオン。",
         "LT大歓迎！ {topic}の「やってみた」を持ち寄りましょう。",
-    ];
-
-    public static readonly string[] Headings = ["概要", "イベント内容", "タイムテーブル", "参加対象", "持ち物", "注意事項", "会場について"];
-
-    public static readonly string[] Paragraphs =
-    [
-        "<p>本イベントでは、\"{topic}\"をテーマに、現場で活躍するエンジニアが実践的な知見を共有します。</p>",
-        "<p>初めての方も歓迎です。質問は、Slack の <code>#{tag}</code> チャンネルでも受け付けています。</p>",
-        "<p>当日は、懇親会（軽食・ドリンク付き）も予定しています。参加費は 1,000円です。</p>",
-        "<p>発表資料は、イベント終了後に <a href=\"https://speakerdeck.com/{tag}\">Speaker Deck</a> で公開予定です。</p>",
-        "<p>※ 会場の都合により、受付は開始 15 分前からとなります。遅れる場合は \"備考\" 欄にご記入ください。</p>",
-        "<p>{topic}を業務で使っている方、これから導入を検討している方、どなたでもご参加いただけます。</p>",
-        "<p>ハッシュタグ <strong>#{tag}</strong> をつけて、感想をぜひ投稿してください！</p>",
-        "<p>キャンセルの場合は、必ず前日までに登録を取り消してください。補欠の方が繰り上がります。</p>",
-    ];
-
-    public static readonly string[] TimetableItems =
-    [
-        "<li>19:00 - 19:10 オープニング、会場説明</li>",
-        "<li>19:10 - 19:40 基調講演「{topic}のこれまでとこれから」</li>",
-        "<li>19:40 - 20:10 事例紹介: \"大規模サービスでの{topic}\"</li>",
-        "<li>20:10 - 20:40 LT (5分 × 5本)</li>",
-        "<li>20:40 - 21:00 懇親会, 片付け</li>",
     ];
 }

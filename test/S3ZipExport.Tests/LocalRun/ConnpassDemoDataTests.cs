@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using S3ZipExport.LocalServices;
@@ -62,6 +63,17 @@ public sealed class ConnpassDemoDataTests
         Assert.All(descriptions, d => Assert.InRange(Encoding.UTF8.GetByteCount(d), 1500, 3000));
         Assert.All(descriptions, d => Assert.Contains("<h2>", d));
         Assert.Contains(descriptions, d => d.Contains('"') && d.Contains(',') && d.Contains('\n') && d.Contains("。"));
+    }
+
+    [Fact]
+    public async Task Document_deflates_about_as_poorly_as_real_Connpass_data_not_twenty_to_one()
+    {
+        // Real event descriptions deflate 3-6:1; text that repeats deflates 20:1 and makes compression look cheap.
+        var bytes = await WriteAsync(2 * ConnpassDemoData.BytesPerMB);
+        using var deflated = new MemoryStream();
+        await using (var deflate = new DeflateStream(deflated, CompressionLevel.Optimal, leaveOpen: true))
+            await deflate.WriteAsync(bytes);
+        Assert.InRange((double)bytes.Length / deflated.Length, 3.0, 7.0);
     }
 
     [Fact]

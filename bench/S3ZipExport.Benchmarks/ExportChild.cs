@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using S3ZipExport.Export;
+
+namespace S3ZipExport.Benchmarks;
+
+/// <summary>
+/// The export itself, in the child process <see cref="ExportChildProcess"/> starts: the handler built as the Lambda
+/// runtime builds it (settings from this process's environment) and called once. Prints one JSON line of figures
+/// (<see cref="ExportFigures"/>) on stdout, the only line there: the function's own log lines are silenced.
+/// </summary>
+internal static class ExportChild
+{
+    /// <summary>The internal command-line flag that makes the benchmark this child.</summary>
+    public const string Flag = "--child";
+
+    public static async Task<int> RunAsync(CancellationToken ct)
+    {
+        var stdout = Console.Out;
+        Console.SetOut(TextWriter.Null);
+        ExportSummary summary;
+        double wallSeconds, cpuSeconds, peakHeapMB, allocatedMB;
+        try
+        {
+            await using var sampler = new ResourceSampler();
+            var allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);
+            var wall = Stopwatch.StartNew();
+            await using (var result = await new Function().HandleAsync(new MemoryStream("{}"u8.ToArray())))
+                summary = (await JsonSerializer.DeserializeAsync(result, ExportSummaryJson.Default.ExportSummary, ct))!;
+            wallSeconds = wall.Elapsed.TotalSeconds;
+            allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
+            cpuSeconds = sampler.CpuSeconds;
+            await sampler.DisposeAsync();
+            peakHeapMB = sampler.PeakGcHeapMB;
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+        }
+        var figures = new ExportFigures(summary, wallSeconds, cpuSeconds, allocatedMB, ResourceSampler.PeakRssMB(), peakHeapMB,
+            ResourceSampler.Collections, ResourceSampler.HeapAfterLastFullGcMB,
+            LiveAfterMB: GC.GetTotalMemory(forceFullCollection: true) / 1e6,
+            GcLimitMB: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e6);
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(figures, ExportFiguresJson.Default.ExportFigures));
+        await stdout.FlushAsync(ct);
+        return 0;
+    }
+}
+
+/// <summary>
+/// What the child measured: the handler's summary, its wall and CPU time, bytes allocated, the process's peak RSS
+/// (VmHWM, start-up included), the GC heap's peak, collections per generation, the heap after the last full GC, what
+/// the export left alive, and the memory the GC believes it has (the hard limit, when one is set).
+/// </summary>
+internal sealed record ExportFigures(ExportSummary Summary, double WallSeconds, double CpuSeconds, double AllocatedMB, double PeakRssMB,
+    double PeakGcHeapMB, string Collections, double FullGcHeapMB, double LiveAfterMB, double GcLimitMB);
+
+[JsonSerializable(typeof(ExportFigures))]
+internal sealed partial class ExportFiguresJson : JsonSerializerContext;

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace S3ZipExport.Benchmarks;
+
+/// <summary>
+/// Runs the export in a child process (this benchmark again, with <see cref="ExportChild.Flag"/>) whose GC is set up
+/// as on Lambda, so its peak RSS is the function's. Lambda runs .NET in a cgroup of the function's memory, and the
+/// runtime then caps the GC heap at 75% of it (GCHeapHardLimit's default under a container limit); the template
+/// sets a 16 MiB gen0 budget (DOTNET_GCgen0size). Without both, on a large machine gen0's budget grows to tens of
+/// MB and short-lived garbage piles up until one GC, so peak RSS would grow with the export's size.
+/// </summary>
+internal static class ExportChildProcess
+{
+    public const int Gen0SizeBytes = 16 << 20;
+
+    public static long HeapHardLimitBytes(int lambdaMemoryMB) => (long)lambdaMemoryMB * (1 << 20) * 3 / 4;
+
+    /// <summary>The GC settings, as the benchmark's line shows them.</summary>
+    public static string Describe(int lambdaMemoryMB) => string.Create(CultureInfo.InvariantCulture,
+        $"lambda_memory_mb={lambdaMemoryMB} gc=\"gen0size={Gen0SizeBytes >> 20}MiB heap_hard_limit={HeapHardLimitBytes(lambdaMemoryMB) >> 20}MiB workstation non-concurrent\"");
+
+    public static async Task<ExportFigures> RunAsync(IReadOnlyDictionary<string, string?> environment, int lambdaMemoryMB, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(ExportChildProcess).Assembly.Location);
+        start.ArgumentList.Add(ExportChild.Flag);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        start.Environment["DOTNET_GCgen0size"] = $"0x{Gen0SizeBytes:x}";
+        start.Environment["DOTNET_GCHeapHardLimit"] = $"0x{HeapHardLimitBytes(lambdaMemoryMB):x}";
+        start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = lambdaMemoryMB.ToString(CultureInfo.InvariantCulture);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
+        try
+        {
+            var stderr = process.StandardError.ReadToEndAsync(ct);
+            var stdout = await process.StandardOutput.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct);
+            var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'));
+            if (process.ExitCode != 0 || line is null)
+                throw new InvalidOperationException($"The export child exited with code {process.ExitCode}: {(await stderr).Trim()}");
+            return JsonSerializer.Deserialize(line, ExportFiguresJson.Default.ExportFigures)
+                   ?? throw new InvalidOperationException($"The export child printed no figures: {line}");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+}
