@@ -143,6 +143,8 @@ internal sealed partial class RecordFieldExtractor
         int written;
         try
         {
+            // CopyString checks the UTF-8 itself (it throws InvalidOperationException for invalid bytes), so a
+            // string it copies is not checked again (a second pass over every escaped string, e.g. each description).
             written = reader.CopyString(target);
         }
         catch (InvalidOperationException)
@@ -150,9 +152,10 @@ internal sealed partial class RecordFieldExtractor
             // CopyString rejects a lone surrogate escape (\uD800 not followed by a low surrogate). Data from web
             // APIs does contain them (text cut in the middle of an emoji); we replace each with U+FFFD like
             // every UTF-8 encoder does, instead of failing a whole nightly export over one character.
+            // It rejects invalid UTF-8 the same way: that is told apart here.
             written = JsonStringUnescaper.Unescape(reader.ValueSpan, target);
+            if (!Utf8.IsValid(target[..written])) throw InvalidUtf8(reader.ValueSpan, byteOffset + start, index);
         }
-        if (!Utf8.IsValid(target[..written])) throw InvalidUtf8(reader.ValueSpan, byteOffset + start, index);
         var value = new FieldValue(FieldKind.Text, _scratchUsed, written, true);
         _scratchUsed += written;
         return value;
