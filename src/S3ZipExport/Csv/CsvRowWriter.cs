@@ -42,6 +42,8 @@ internal sealed class CsvRowWriter : IRecordSink
     /// <summary>Bytes written to the output(s), in the output encoding, BOM and headers included.</summary>
     public long BytesWritten { get; private set; }
 
+    public RecordFieldExtractor Extractor => _extractor;
+
     /// <summary>Data rows written, over all files.</summary>
     public long Rows { get; private set; }
 

@@ -9,6 +9,13 @@ internal interface IRecordSink
     void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset);
 
     /// <summary>
+    /// The extractor whose values <see cref="OnRecord"/> writes, or null. When set, the reader runs it over each
+    /// record as it reads it, so the record is parsed once rather than once to find its end and again for its
+    /// values; OnRecord's <see cref="RecordFieldExtractor.Extract"/> then finds them ready.
+    /// </summary>
+    RecordFieldExtractor? Extractor => null;
+
+    /// <summary>
     /// A record that cannot be a row (e.g. not an object): throws to fail the export, or returns to leave it out
     /// (the reader then goes on with the next record).
     /// </summary>

@@ -186,7 +186,13 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 }
                 var recordStart = (int)next.TokenStartIndex;
                 var isObject = next.TokenType == JsonTokenType.StartObject;
-                if (!next.TrySkip()) return false;
+                if (isObject && sink.Extractor is { } extractor)
+                {
+                    // The values are found in this pass (no TrySkip first): both stop where the buffered bytes do.
+                    var buffered = _buffer.AsSpan(_start, _end - _start);
+                    if (!extractor.TryExtractWhileReading(ref next, buffered, recordStart, Index, _offsetOfStart + recordStart)) return false;
+                }
+                else if (!next.TrySkip()) return false;
                 if (!isObject)
                 {
                     sink.OnBadRecord(Index, _offsetOfStart + recordStart,

@@ -89,7 +89,9 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType) : IRe
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw new BadInputException($"Line {_line} of the JSON Lines source (byte offset {offset}) is {JsonRecordReader.Describe(reader.TokenType)}, not an object{AsFirstLine()}.");
-            reader.Skip();
+            // With the whole line as the final block, the extractor never runs out of bytes.
+            if (sink.Extractor is { } extractor) extractor.TryExtractWhileReading(ref reader, record, 0, Index, offset);
+            else reader.Skip();
             // A second value on the line: Read throws for anything but whitespace after the object.
             reader.Read();
         }

@@ -40,58 +40,98 @@ internal sealed partial class RecordFieldExtractor
     /// <summary>Unescaped text and compacted JSON of the last record.</summary>
     public ReadOnlySpan<byte> Scratch => _scratch.AsSpan(0, _scratchUsed);
 
+    // The record whose values the reader already found (ExtractWhileReading), for Extract to take as they are.
+    private long _readIndex = -1;
+    private int _readLength;
+
+    /// <summary>
+    /// Fills <see cref="Values"/> for one record: parses it, unless the record reader already did while reading it
+    /// (<see cref="TryExtractWhileReading"/>); then applies the column formatters, whose failures are the sink's to handle.
+    /// </summary>
     public void Extract(ReadOnlySpan<byte> record, long index, long byteOffset)
     {
-        Array.Clear(Values);
-        _scratchUsed = 0;
-        var reader = new Utf8JsonReader(record);
-        reader.Read();
-        Visit(ref reader, _tree.Root, record, index, byteOffset);
+        if (_readIndex != index || _readLength != record.Length)
+        {
+            var reader = new Utf8JsonReader(record);
+            reader.Read();
+            Find(ref reader, record, 0, index, byteOffset);
+        }
+        _readIndex = -1;
         for (var i = 0; i < _sameAs.Length; i++)
             if (_sameAs[i] >= 0) Values[i] = Values[_sameAs[i]];
         // After the copies: a raw column and a formatted column may share a path.
         if (_formatters is not null) ApplyFormatters(record, index, byteOffset);
     }
 
-    private void Visit(ref Utf8JsonReader reader, ColumnPathTree.Node node, ReadOnlySpan<byte> record, long index, long byteOffset)
+    /// <summary>
+    /// Finds the values with the record reader's own <see cref="Utf8JsonReader"/>, so each record is parsed once
+    /// instead of once to find where it ends and again for its values. <paramref name="reader"/> is on the record's
+    /// StartObject in <paramref name="buffered"/>, at <paramref name="recordStart"/>; it is left on the EndObject.
+    /// False when the buffered bytes end inside the record: the caller drops its copy of the reader, reads more and
+    /// calls again. The following <see cref="Extract"/> for the same record then only applies the formatters.
+    /// </summary>
+    public bool TryExtractWhileReading(ref Utf8JsonReader reader, ReadOnlySpan<byte> buffered, int recordStart, long index, long byteOffset)
     {
-        // reader is on the StartObject of the object that node describes
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        _readIndex = -1;
+        if (!Find(ref reader, buffered, recordStart, index, byteOffset)) return false;
+        _readIndex = index;
+        _readLength = (int)reader.BytesConsumed - recordStart;
+        return true;
+    }
+
+    private bool Find(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int recordStart, long index, long byteOffset)
+    {
+        Array.Clear(Values);
+        _scratchUsed = 0;
+        return Visit(ref reader, _tree.Root, data, recordStart, index, byteOffset);
+    }
+
+    /// <summary>
+    /// reader is on the StartObject of the object that node describes; returns with it on the matching EndObject,
+    /// or false when <paramref name="data"/> ends first (only when it is not the final block). Values' starts are
+    /// relative to <paramref name="recordStart"/>.
+    /// </summary>
+    private bool Visit(ref Utf8JsonReader reader, ColumnPathTree.Node node, ReadOnlySpan<byte> data, int recordStart, long index, long byteOffset)
+    {
+        while (true)
         {
+            if (!reader.Read()) return false;
+            if (reader.TokenType != JsonTokenType.PropertyName) return true;
             ColumnPathTree.Node? match = null;
             foreach (var child in node.Children)
                 if (reader.ValueTextEquals(child.Name)) { match = child; break; }
-            reader.Read();
+            if (!reader.Read()) return false;
             if (match is null)
             {
-                reader.Skip();
+                if (!reader.TrySkip()) return false;
                 continue;
             }
             var start = (int)reader.TokenStartIndex;
             var isContainer = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
             if (match.Column >= 0 && !isContainer)
-                Values[match.Column] = Capture(ref reader, record, index, byteOffset);
+                Values[match.Column] = Capture(ref reader, recordStart, index, byteOffset);
             if (match.Children.Count > 0 && reader.TokenType == JsonTokenType.StartObject)
-                Visit(ref reader, match, record, index, byteOffset);
-            else if (isContainer)
-                reader.Skip();
+            {
+                if (!Visit(ref reader, match, data, recordStart, index, byteOffset)) return false;
+            }
+            else if (isContainer && !reader.TrySkip()) return false;
             if (match.Column >= 0 && isContainer)
-                Values[match.Column] = CompactJson(record[start..(int)reader.BytesConsumed]);
+                Values[match.Column] = CompactJson(data[start..(int)reader.BytesConsumed]);
         }
     }
 
-    private FieldValue Capture(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, long index, long byteOffset)
+    private FieldValue Capture(ref Utf8JsonReader reader, int recordStart, long index, long byteOffset)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
                 return new FieldValue(FieldKind.Null, 0, 0, false);
             case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                return new FieldValue(FieldKind.Literal, (int)reader.TokenStartIndex, reader.ValueSpan.Length, false);
+                return new FieldValue(FieldKind.Literal, (int)reader.TokenStartIndex - recordStart, reader.ValueSpan.Length, false);
         }
         // A string. Utf8JsonReader does not validate UTF-8 inside strings it is not asked to decode,
         // so the bytes are checked here: bad bytes must fail loudly, not end up in the CSV.
-        var start = (int)reader.TokenStartIndex + 1;
+        var start = (int)reader.TokenStartIndex - recordStart + 1;
         if (!reader.ValueIsEscaped)
         {
             var raw = reader.ValueSpan;
@@ -103,6 +143,8 @@ internal sealed partial class RecordFieldExtractor
         int written;
         try
         {
+            // CopyString checks the UTF-8 itself (it throws InvalidOperationException for invalid bytes), so a
+            // string it copies is not checked again (a second pass over every escaped string, e.g. each description).
             written = reader.CopyString(target);
         }
         catch (InvalidOperationException)
@@ -110,9 +152,10 @@ internal sealed partial class RecordFieldExtractor
             // CopyString rejects a lone surrogate escape (\uD800 not followed by a low surrogate). Data from web
             // APIs does contain them (text cut in the middle of an emoji); we replace each with U+FFFD like
             // every UTF-8 encoder does, instead of failing a whole nightly export over one character.
+            // It rejects invalid UTF-8 the same way: that is told apart here.
             written = JsonStringUnescaper.Unescape(reader.ValueSpan, target);
+            if (!Utf8.IsValid(target[..written])) throw InvalidUtf8(reader.ValueSpan, byteOffset + start, index);
         }
-        if (!Utf8.IsValid(target[..written])) throw InvalidUtf8(reader.ValueSpan, byteOffset + start, index);
         var value = new FieldValue(FieldKind.Text, _scratchUsed, written, true);
         _scratchUsed += written;
         return value;
