@@ -68,6 +68,7 @@ internal static class ParseBenchmark
 
     private sealed class ExtractingSink(RecordFieldExtractor extractor) : IRecordSink
     {
+        public RecordFieldExtractor? Extractor => extractor;   // parsed once, as the export does
         public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) => extractor.Extract(record, index, byteOffset);
         public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
     }

@@ -16,6 +16,9 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ExportSettin
 
     public long SkippedRecords { get; private set; }
 
+    // Hands the reader the CSV writer's extractor, so each record is parsed once (OnRecord always reaches csv).
+    public RecordFieldExtractor? Extractor => csv.Extractor;
+
     public void OnSourceStart(int sourceIndex)
     {
         if (settings.EntryPerSource && sourceIndex > 0) csv.StartNewFile(files.StartNext());

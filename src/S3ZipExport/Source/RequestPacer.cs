@@ -20,8 +20,9 @@ internal sealed class RequestPacer(TimeSpan minInterval)
     /// <summary>Waits until the next request may be sent, then counts it.</summary>
     public async Task WaitAsync(CancellationToken ct)
     {
-        if (Requests > 0 && minInterval - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastAnswered)) is var wait && wait > TimeSpan.Zero)
-            await Task.Delay(wait, ct);
+        // A loop, not one delay: timers may fire up to a tick early, and arriving 2 ms early still earns a 429.
+        while (Requests > 0 && minInterval - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastAnswered)) is var wait && wait > TimeSpan.Zero)
+            await Task.Delay(wait + TimeSpan.FromMilliseconds(1), ct);
         Interlocked.Increment(ref _requests);
     }
 
