@@ -21,16 +21,16 @@ internal sealed record InvocationEvent(DateTimeOffset Time, string Id, IReadOnly
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxEventBytes) throw new SettingsException($"The invocation payload is larger than {MaxEventBytes} bytes.");
         }
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), clock);
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), clock);
     }
 
-    public static InvocationEvent Parse(ReadOnlySpan<byte> json, TimeProvider clock)
+    public static InvocationEvent Parse(ReadOnlyMemory<byte> json, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        if (json.Trim(" \t\r\n"u8).IsEmpty) return new InvocationEvent(now, NewId(now), new Dictionary<string, string>());
+        if (json.Span.Trim(" \t\r\n"u8).IsEmpty) return new InvocationEvent(now, NewId(now), new Dictionary<string, string>());
 
         JsonDocument document;
-        try { document = JsonDocument.Parse(json.ToArray()); }
+        try { document = JsonDocument.Parse(json); }
         catch (JsonException e) { throw new SettingsException($"The invocation payload is not JSON: {e.Message}"); }
         using (document)
         {

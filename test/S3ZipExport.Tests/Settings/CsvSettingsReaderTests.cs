@@ -14,7 +14,7 @@ public class CsvSettingsReaderTests
             ["EXPORT_BUCKET"] = "my-exports",
         };
         foreach (var (name, value) in changes) env[name] = value;
-        return SettingsReader.Read(env, InvocationEvent.Parse("""{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"a"}"""u8, TimeProvider.System));
+        return SettingsReader.Read(env, InvocationEvent.Parse("""{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"a"}"""u8.ToArray(), TimeProvider.System));
     }
 
     [Fact]
@@ -90,5 +90,5 @@ public class CsvSettingsReaderTests
     public void CSV_settings_are_known_to_the_manual_payload() =>
         Assert.Equal(CsvEncoding.Utf8Bom, SettingsReader.Read(
             new Dictionary<string, string?> { ["EXPORT_SOURCE_URL"] = "https://x.example/", ["EXPORT_BUCKET"] = "b" },
-            InvocationEvent.Parse("""{"EXPORT_CSV_ENCODING":"utf-8-bom"}"""u8, TimeProvider.System)).Csv.Encoding);
+            InvocationEvent.Parse("""{"EXPORT_CSV_ENCODING":"utf-8-bom"}"""u8.ToArray(), TimeProvider.System)).Csv.Encoding);
 }
