@@ -38,6 +38,10 @@ internal static class ExportChild
         {
             Console.SetOut(stdout);
         }
+        // Where resident memory went at the end (anonymous vs file-backed) and how many threads: for diagnosis.
+        var status = File.ReadLines("/proc/self/status").Where(l => l.StartsWith("RssAnon:") || l.StartsWith("RssFile:") || l.StartsWith("Threads:"));
+        await Console.Error.WriteLineAsync("child: " + string.Join(" ", status.Select(l => string.Join("", l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))) +
+            $" threadpool={ThreadPool.ThreadCount} gc_committed_mb={GC.GetGCMemoryInfo().TotalCommittedBytes / 1e6:F1} gc_heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes / 1e6:F1} fragmented_mb={GC.GetGCMemoryInfo().FragmentedBytes / 1e6:F1}");
         var figures = new ExportFigures(summary, wallSeconds, cpuSeconds, allocatedMB, ResourceSampler.PeakRssMB(), peakHeapMB,
             ResourceSampler.Collections, ResourceSampler.HeapAfterLastFullGcMB,
             LiveAfterMB: GC.GetTotalMemory(forceFullCollection: true) / 1e6,

@@ -40,6 +40,8 @@ internal static class ExportChildProcess
             var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'));
             if (process.ExitCode != 0 || line is null)
                 throw new InvalidOperationException($"The export child exited with code {process.ExitCode}: {(await stderr).Trim()}");
+            foreach (var note in (await stderr).Split('\n').Where(l => l.StartsWith("child: ")))
+                await Console.Error.WriteLineAsync(note);
             return JsonSerializer.Deserialize(line, ExportFiguresJson.Default.ExportFigures)
                    ?? throw new InvalidOperationException($"The export child printed no figures: {line}");
         }
