@@ -30,16 +30,12 @@ public class EnvironmentTests
     }
 
     [Fact]
-    public void Every_other_variable_in_the_template_is_a_known_setting_or_a_runtime_knob()
+    public void Every_other_variable_in_the_template_is_a_known_setting()
     {
-        // DOTNET_* variables are read by the .NET runtime itself (GC settings), not by the settings code.
-        var other = Declared.Where(n => !n.StartsWith("EXPORT_", StringComparison.Ordinal) && !n.StartsWith("DOTNET_", StringComparison.Ordinal));
+        var other = Declared.Where(n => !n.StartsWith("EXPORT_", StringComparison.Ordinal));
         Assert.All(other, name => Assert.True(SettingNames.IsKnown(name), $"{name} is not read by the code"));
     }
 
-    [Fact]
-    public void The_GC_keeps_a_small_gen0_budget_so_memory_stays_flat() =>
-        Assert.Equal("0x1000000", DeployFiles.Function.Properties["Environment"]!["Variables"]!["DOTNET_GCgen0size"]!.GetValue<string>());
 
     [Fact]
     public void Deadline_setting_follows_the_function_timeout()
