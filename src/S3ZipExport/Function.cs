@@ -65,6 +65,8 @@ public sealed class Function
         ["uploadConcurrency"] = settings.UploadConcurrency,
         ["compressionLevel"] = settings.CompressionLevel.ToString(),
         ["compressionThreads"] = settings.CompressionThreads,
+        // The memory bound as a number: part buffers, compression and pipes (see Settings/MemoryBudget).
+        ["bufferMiB"] = Math.Round(MemoryBudget.BuffersMiB(settings.PartSizeMiB, settings.UploadConcurrency, settings.CompressionThreads), 1),
         ["ifExists"] = settings.IfExists.ToString().ToLowerInvariant(),
         ["timeoutSeconds"] = settings.TimeoutSeconds,
     };

@@ -46,6 +46,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         var started = Assert.Single(lines, l => Message(l) == "export started");
         Assert.Equal("tests/logs-日本.zip", started.GetProperty("key").GetString());
         Assert.Equal("Information", started.GetProperty("level").GetString());
+        Assert.True(started.GetProperty("bufferMiB").GetDouble() >= 8 * 5, "the start line states the buffers' memory bound");
 
         var progress = lines.Where(l => Message(l) == "export progress").ToList();
         Assert.NotEmpty(progress);
