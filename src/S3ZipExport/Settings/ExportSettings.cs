@@ -7,7 +7,10 @@ namespace S3ZipExport.Settings;
 /// <summary>Every setting of one export, parsed and validated once. No stage reads environment variables.</summary>
 internal sealed record ExportSettings
 {
-    public required Uri SourceUrl { get; init; }
+    /// <summary>Every source URL, read in this order into one CSV.</summary>
+    public required IReadOnlyList<Uri> SourceUrls { get; init; }
+    /// <summary>The first source URL (the one the start line names).</summary>
+    public Uri SourceUrl => SourceUrls[0];
     /// <summary>Property names leading to the records array; empty when the document itself is the array.</summary>
     public required IReadOnlyList<string> RecordsPath { get; init; }
     public required IReadOnlyList<ColumnSpec> Columns { get; init; }
@@ -31,9 +34,10 @@ internal sealed record ExportSettings
     /// <summary>Server-side encryption asked for on the object; null leaves it to the bucket's default encryption.</summary>
     public string? ServerSideEncryption { get; init; }
     public string? SseKmsKeyId { get; init; }
-    /// <summary>When the export must stop to leave time for a clean abort; null when no timeout is known.</summary>
-    public TimeSpan? StopAfter { get; init; }
+    /// <summary>The function's timeout (EXPORT_TIMEOUT_SECONDS); null when not known.</summary>
     public int? TimeoutSeconds { get; init; }
+    /// <summary>When the export must stop to leave time for a clean abort; null when no timeout is known.</summary>
+    public TimeSpan? StopAfter => TimeoutSeconds is { } t ? Deadline.StopAfter(TimeSpan.FromSeconds(t)) : null;
     /// <summary>S3-compatible endpoint (path-style); null means AWS itself.</summary>
     public Uri? S3Endpoint { get; init; }
     /// <summary>The invocation's time, UTC: the ZIP entry's modification time and the key's {time}.</summary>
@@ -57,9 +61,6 @@ internal sealed record ExportSettings
     public Uri? SsmEndpoint { get; init; }
 
     // Source: paging, several URLs, JSON Lines and extra headers (Source/RecordProducer). Defaults here too.
-    /// <summary>Every source URL, read in this order into one CSV; <see cref="SourceUrl"/> is the first.</summary>
-    public IReadOnlyList<Uri> SourceUrls { get => _sourceUrls ?? [SourceUrl]; init => _sourceUrls = value; }
-    private readonly IReadOnlyList<Uri>? _sourceUrls;
     public SourcePaging SourcePaging { get; init; } = SourcePaging.None;
     /// <summary>Query parameter carrying the index of a page's first record (connpass: start, from 1).</summary>
     public string PageStartParam { get; init; } = "start";

@@ -21,18 +21,16 @@ internal static partial class SettingsReader
     public static ExportSettings Read(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation)
     {
         var errors = new List<string>();
-        string? Get(string name)
-        {
-            var value = invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name);
-            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        }
+        // A manual payload's override wins over the environment; blank counts as unset, except where "set but
+        // empty" means something (an empty records path: the document is the array).
+        string? Raw(string name) => invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name);
+        string? Get(string name) => Raw(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        bool SetButEmpty(string name) => Raw(name) is { } value && string.IsNullOrWhiteSpace(value);
 
         var allowHttp = ParseBool(SettingNames.AllowHttp, Get(SettingNames.AllowHttp), false, errors);
         var sourceUrls = ParseSourceUrls(Get(SettingNames.SourceUrl), allowHttp, errors);
 
-        var recordsPathText = invocation.Overrides.TryGetValue(SettingNames.RecordsPath, out var rp) || environment.ContainsKey(SettingNames.RecordsPath)
-            ? (rp ?? environment.GetValueOrDefault(SettingNames.RecordsPath) ?? "").Trim()   // set but empty: the document is the array
-            : DefaultRecordsPath;
+        var recordsPathText = SetButEmpty(SettingNames.RecordsPath) ? "" : Get(SettingNames.RecordsPath) ?? DefaultRecordsPath;
         var recordsPath = recordsPathText.Length == 0 ? [] : recordsPathText.Split('.');
         if (recordsPath.Any(s => s.Length == 0))
             errors.Add($"{SettingNames.RecordsPath}: '{recordsPathText}' has an empty part; use names joined by dots, e.g. 'data.items'");
@@ -119,7 +117,7 @@ internal static partial class SettingsReader
 
         return new ExportSettings
         {
-            SourceUrl = sourceUrls[0],
+            SourceUrls = sourceUrls,
             RecordsPath = recordsPath,
             Columns = columns,
             Bucket = bucket!,
@@ -138,7 +136,6 @@ internal static partial class SettingsReader
             ServerSideEncryption = sse,
             SseKmsKeyId = kmsKey,
             TimeoutSeconds = timeoutSeconds,
-            StopAfter = timeoutSeconds is { } t ? Deadline.StopAfter(TimeSpan.FromSeconds(t)) : null,
             S3Endpoint = endpoint,
             InvocationTime = invocation.Time,
             // Source
@@ -149,8 +146,7 @@ internal static partial class SettingsReader
             SsmEndpoint = ssmEndpoint,
             // CSV format
             Csv = csv,
-            // Source: paging, several URLs, JSON Lines and extra headers
-            SourceUrls = sourceUrls,
+            // Source: paging, JSON Lines and extra headers
             SourcePaging = paging,
             PageStartParam = pageStartParam,
             PageStartBase = pageStartBase,
@@ -161,8 +157,5 @@ internal static partial class SettingsReader
             SourceFormat = sourceFormat,
             SourceHeaders = sourceHeaders,
         };
-
-        bool SetButEmpty(string name) =>
-            (invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name)) is { } v && string.IsNullOrWhiteSpace(v);
     }
 }
