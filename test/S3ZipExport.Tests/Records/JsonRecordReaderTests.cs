@@ -5,20 +5,7 @@ namespace S3ZipExport.Tests.Records;
 
 public class JsonRecordReaderTests
 {
-    private sealed class CollectingSink : IRecordSink
-    {
-        public List<(string Json, long Index, long Offset)> Records { get; } = [];
-        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) =>
-            Records.Add((Encoding.UTF8.GetString(record), index, byteOffset));
-        public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
-    }
 
-    /// <summary>Hands out at most <paramref name="chunk"/> bytes per read, so every token boundary falls across reads.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-            base.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], ct);
-    }
 
     private static async Task<CollectingSink> ReadAsync(string json, string path = "events", int chunk = int.MaxValue)
     {

@@ -5,19 +5,7 @@ namespace S3ZipExport.Tests.Records;
 
 public class NdjsonRecordReaderTests
 {
-    private sealed class CollectingSink : IRecordSink
-    {
-        public List<(string Json, long Index, long Offset)> Records { get; } = [];
-        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) =>
-            Records.Add((Encoding.UTF8.GetString(record), index, byteOffset));
-        public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
-    }
 
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-            base.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], ct);
-    }
 
     private static async Task<CollectingSink> ReadAsync(string text, int chunk = int.MaxValue)
     {

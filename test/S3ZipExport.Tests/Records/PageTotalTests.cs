@@ -6,19 +6,7 @@ namespace S3ZipExport.Tests.Records;
 /// <summary>The JSON reader finds a page's total wherever it lies beside the records array, while streaming.</summary>
 public class PageTotalTests
 {
-    private sealed class CollectingSink : IRecordSink
-    {
-        public List<long> Indexes { get; } = [];
-        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) => Indexes.Add(index);
-        public ValueTask FlushAsync(CancellationToken ct) => ValueTask.CompletedTask;
-    }
 
-    /// <summary>At most <paramref name="chunk"/> bytes per read, so every token boundary falls across reads.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-            base.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], ct);
-    }
 
     private static async Task<(JsonRecordReader Reader, CollectingSink Sink)> ReadAsync(string json, string records = "events", string total = "results_available", int chunk = 3, long first = 0)
     {

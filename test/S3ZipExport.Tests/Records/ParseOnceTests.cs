@@ -20,11 +20,6 @@ public class ParseOnceTests
         public ValueTask FlushAsync(CancellationToken ct) => csv.FlushAsync(ct);
     }
 
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-            base.ReadAsync(buffer[..Math.Min(chunk, buffer.Length)], ct);
-    }
 
     private const string Columns = "id,t,Group=group.title,group.id,tags,group,n,Day=at|datetime:yyyy/MM/dd";
 
