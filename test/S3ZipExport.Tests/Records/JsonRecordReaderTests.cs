@@ -5,8 +5,6 @@ namespace S3ZipExport.Tests.Records;
 
 public class JsonRecordReaderTests
 {
-
-
     private static async Task<CollectingSink> ReadAsync(string json, string path = "events", int chunk = int.MaxValue)
     {
         var sink = new CollectingSink();

@@ -5,8 +5,6 @@ namespace S3ZipExport.Tests.Records;
 
 public class NdjsonRecordReaderTests
 {
-
-
     private static async Task<CollectingSink> ReadAsync(string text, int chunk = int.MaxValue)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

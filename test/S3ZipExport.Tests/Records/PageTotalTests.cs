@@ -6,8 +6,6 @@ namespace S3ZipExport.Tests.Records;
 /// <summary>The JSON reader finds a page's total wherever it lies beside the records array, while streaming.</summary>
 public class PageTotalTests
 {
-
-
     private static async Task<(JsonRecordReader Reader, CollectingSink Sink)> ReadAsync(string json, string records = "events", string total = "results_available", int chunk = 3, long first = 0)
     {
         var reader = new JsonRecordReader(new TrickleStream(Encoding.UTF8.GetBytes(json), chunk), records.Split('.'), "application/json", total.Split('.'))

@@ -20,7 +20,6 @@ public class ParseOnceTests
         public ValueTask FlushAsync(CancellationToken ct) => csv.FlushAsync(ct);
     }
 
-
     private const string Columns = "id,t,Group=group.title,group.id,tags,group,n,Day=at|datetime:yyyy/MM/dd";
 
     private static readonly string Document = $$$"""
