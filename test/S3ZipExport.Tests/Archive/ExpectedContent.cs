@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.Archive;
 
@@ -37,7 +38,7 @@ internal sealed class ExpectedContent
 
     public Stream Track(string name, byte[] content) => Track(name, new MemoryStream(content));
 
-    private sealed class FingerprintingReadStream(Stream inner, Entry entry) : Stream
+    private sealed class FingerprintingReadStream(Stream inner, Entry entry) : ForwardOnlyReadStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -48,14 +49,5 @@ internal sealed class ExpectedContent
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("The archive writer must read asynchronously.");
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

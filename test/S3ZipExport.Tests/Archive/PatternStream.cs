@@ -1,4 +1,5 @@
 using System.Text;
+using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.Archive;
 
@@ -7,7 +8,7 @@ namespace S3ZipExport.Tests.Archive;
 /// multi-GiB entry costs no memory. The rows repeat with a period of a few KiB, so Fastest deflate runs at
 /// GB/s; <paramref name="variety"/> &gt; 0 varies a column per row for more realistic ratios.
 /// </summary>
-internal sealed class PatternStream : Stream
+internal sealed class PatternStream : ForwardOnlyReadStream
 {
     private readonly byte[] _pattern;
     private readonly long _length;
@@ -60,14 +61,4 @@ internal sealed class PatternStream : Stream
         ValueTask.FromResult(Read(buffer.Span));
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using S3ZipExport.Archive;
 using Xunit.Abstractions;
+using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.Archive;
 
@@ -263,7 +264,7 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
         await writer.FinishAsync(CancellationToken.None);
     }
 
-    private sealed class FailingStream(Stream inner, long failAfter) : Stream
+    private sealed class FailingStream(Stream inner, long failAfter) : ForwardOnlyReadStream
     {
         private long _read;
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -274,14 +275,5 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
             return read;
         }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

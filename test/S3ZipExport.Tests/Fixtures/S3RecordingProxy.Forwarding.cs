@@ -52,7 +52,7 @@ public sealed partial class S3RecordingProxy
     }
 
     /// <summary>Counts the body bytes the proxy reads from the client.</summary>
-    private sealed class CountingReadStream(Stream inner) : Stream
+    private sealed class CountingReadStream(Stream inner) : ForwardOnlyReadStream
     {
         private long _bytesRead;
 
@@ -70,15 +70,5 @@ public sealed partial class S3RecordingProxy
 
         public override int Read(byte[] buffer, int offset, int count) =>
             throw new NotSupportedException("Kestrel bodies are read asynchronously.");
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
