@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using System.Text;
 using Xunit.Abstractions;
+using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.Archive;
 
@@ -180,31 +181,13 @@ internal static class ZipReaders
 
     private static async Task<(int ExitCode, string Output)> ExecuteAsync(string fileName, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(fileName)
+        var run = await ChildProcess.RunAsync(fileName, arguments, Timeout, start =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        // UTF-8 locale so readers do not fail converting the Japanese entry names.
-        start.Environment["LC_ALL"] = "C.UTF-8";
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"timed out after {Timeout}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+            // UTF-8 locale so readers do not fail converting the Japanese entry names.
+            start.Environment["LC_ALL"] = "C.UTF-8";
+            start.Environment["PYTHONIOENCODING"] = "utf-8";
+        });
+        return run.TimedOut ? (-1, $"timed out after {Timeout}") : (run.ExitCode, run.Stdout + run.Stderr);
     }
 
     private static string? FindOnPath(string tool) =>

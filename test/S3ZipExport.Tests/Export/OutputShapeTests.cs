@@ -75,10 +75,8 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         try
         {
             await File.WriteAllBytesAsync(path, gz);
-            using var gzip = Process.Start(new ProcessStartInfo("gzip", ["-t", "-v", path]) { RedirectStandardError = true })!;
-            var said = await gzip.StandardError.ReadToEndAsync();
-            await gzip.WaitForExitAsync();
-            log.WriteLine(said);
+            var gzip = await ChildProcess.RunAsync("gzip", ["-t", "-v", path], TimeSpan.FromMinutes(1));
+            log.WriteLine(gzip.Stderr);
             Assert.Equal(0, gzip.ExitCode);
         }
         finally

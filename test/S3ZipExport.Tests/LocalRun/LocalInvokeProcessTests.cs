@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using S3ZipExport.LocalServices;
+using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.LocalRun;
 
@@ -44,33 +45,13 @@ public sealed class LocalInvokeProcessTests
 
     private static async Task<Run> RunAsync(string[] args, Dictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var run = await ChildProcess.RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [InvokerDll(), .. args], Timeout, start =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(InvokerDll());
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var name in SettingVariables) start.Environment.Remove(name);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the local invoker ran over {Timeout}:\n{await stderr}");
-        }
-        return new Run(process.ExitCode, await stdout, await stderr);
+            foreach (var name in SettingVariables) start.Environment.Remove(name);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
+        });
+        if (run.TimedOut) throw new TimeoutException($"the local invoker ran over {Timeout}:\n{run.Stderr}");
+        return new Run(run.ExitCode, run.Stdout, run.Stderr);
     }
 
     /// <summary>The invoker built with this test run (the test project references it), in the tests' own configuration.</summary>
