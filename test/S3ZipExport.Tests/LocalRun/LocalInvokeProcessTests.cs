@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Tests.Fixtures;
