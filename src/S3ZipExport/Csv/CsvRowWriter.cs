@@ -12,6 +12,9 @@ namespace S3ZipExport.Csv;
 /// <see cref="CsvFormat"/>. Written by hand rather than with CsvHelper: values arrive as UTF-8 byte spans from the
 /// JSON reader, and a string-based writer would decode and re-encode every field (the hot path of a multi-GB
 /// export). UTF-8 output copies those spans as they are; only Shift_JIS output transcodes, field by field.
+/// <para>A row is written into the pipe's own memory and committed with one Advance when it is complete (or when it
+/// runs past the pipe's current segment). PipeWriter.Advance takes the pipe's lock, which the compressor's reads
+/// take too: advancing per field and delimiter (two dozen times a row) made the two stages contend for it.</para>
 /// </summary>
 internal sealed class CsvRowWriter : IRecordSink
 {
@@ -25,6 +28,8 @@ internal sealed class CsvRowWriter : IRecordSink
     private readonly byte[] _newline;
     private readonly ShiftJisTranscoder? _transcoder;
     private PipeWriter _output;
+    private Memory<byte> _free;   // the pipe's memory after the uncommitted part of the current row
+    private int _pending;         // bytes written into _free, not yet committed
 
     public CsvRowWriter(PipeWriter output, IReadOnlyList<ColumnSpec> columns, CsvFormat? format = null)
     {
@@ -64,6 +69,7 @@ internal sealed class CsvRowWriter : IRecordSink
         RowsInFile = 0;
         if (_format.Encoding == CsvEncoding.Utf8Bom) WriteRaw(Bom);
         if (_format.Header) WriteHeader();
+        Commit();
     }
 
     public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset)
@@ -82,6 +88,7 @@ internal sealed class CsvRowWriter : IRecordSink
             else WriteTranscodedField(field, guard, index, i);
         }
         WriteRaw(_newline);
+        Commit();
         Rows++;
         RowsInFile++;
     }
@@ -118,7 +125,7 @@ internal sealed class CsvRowWriter : IRecordSink
             return;
         }
         // Worst case every byte is a quote, doubled, plus the two enclosing quotes and the guard's apostrophe.
-        var span = _output.GetSpan(value.Length * 2 + 3);
+        var span = Reserve(value.Length * 2 + 3);
         var n = 0;
         if (quote) span[n++] = (byte)'"';
         if (guard) span[n++] = (byte)'\'';
@@ -133,8 +140,7 @@ internal sealed class CsvRowWriter : IRecordSink
             value = value[(at + 1)..];
         }
         if (quote) span[n++] = (byte)'"';
-        _output.Advance(n);
-        BytesWritten += n;
+        Wrote(n);
     }
 
     /// <summary>
@@ -150,6 +156,7 @@ internal sealed class CsvRowWriter : IRecordSink
         while (true)
         {
             var at = quote ? value.IndexOf((byte)'"') : -1;
+            Commit(); // the transcoder writes to the pipe itself
             BytesWritten += _transcoder.Write(at < 0 ? value : value[..(at + 1)], _output);
             if (at < 0) break;
             WriteRaw("\""u8);
@@ -165,7 +172,32 @@ internal sealed class CsvRowWriter : IRecordSink
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        _output.Write(bytes);
-        BytesWritten += bytes.Length;
+        bytes.CopyTo(Reserve(bytes.Length));
+        Wrote(bytes.Length);
+    }
+
+    /// <summary>Free pipe memory of at least <paramref name="length"/> bytes after what the row holds so far.</summary>
+    private Span<byte> Reserve(int length)
+    {
+        if (_free.Length - _pending < length)
+        {
+            Commit();
+            _free = _output.GetMemory(length);
+        }
+        return _free.Span[_pending..];
+    }
+
+    private void Wrote(int count)
+    {
+        _pending += count;
+        BytesWritten += count;
+    }
+
+    /// <summary>Makes what was written part of the pipe's content (one lock), and lets go of its memory.</summary>
+    private void Commit()
+    {
+        if (_pending > 0) _output.Advance(_pending);
+        _free = default;
+        _pending = 0;
     }
 }
