@@ -8,7 +8,8 @@ namespace S3ZipExport.Export;
 /// archive entry per file. One file unless the CSV is split (EXPORT_MAX_ROWS_PER_FILE, EXPORT_ENTRY_PER_SOURCE);
 /// then files are numbered: events.csv → events-0001.csv, events-0002.csv, ...
 /// Memory: each pipe pauses its writer at <see cref="PauseBytes"/>, and at most <see cref="MaxQueued"/> finished
-/// files wait for the compressor, checked at every flush, so tiny files cannot pile up either.
+/// files wait for the compressor, checked at every flush, so tiny files cannot pile up either. The pipes' blocks
+/// come from one <see cref="PipeBlockPool"/> and are reused, so CSV passing through makes no garbage.
 /// </summary>
 internal sealed class CsvFiles(string entryName, bool numbered)
 {
@@ -18,17 +19,21 @@ internal sealed class CsvFiles(string entryName, bool numbered)
     private readonly Channel<(string Name, PipeReader Reader)> _ready =
         Channel.CreateUnbounded<(string, PipeReader)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _taken = new(0);
+    private readonly PipeBlockPool _blocks = new();
     private Pipe? _current;
     private int _queued;
 
     public int Count { get; private set; }
 
+    /// <summary>Pipe memory blocks allocated so far (64 KiB each): the most the pipes have held at once.</summary>
+    public int BlocksAllocated => _blocks.BlocksAllocated;
+
     /// <summary>Finishes the current file (if any) and starts the next; returns where its CSV is written.</summary>
     public PipeWriter StartNext()
     {
         _current?.Writer.Complete();
-        _current = new Pipe(new PipeOptions(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2,
-            minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
+        _current = new Pipe(new PipeOptions(_blocks, pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2,
+            minimumSegmentSize: PipeBlockPool.BlockBytes, useSynchronizationContext: false));
         Count++;
         Interlocked.Increment(ref _queued);
         _ready.Writer.TryWrite((NameOf(Count), _current.Reader));
