@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json;
+using S3ZipExport.Archive;
 using S3ZipExport.Export;
 using S3ZipExport.Settings;
 using S3ZipExport.Source;
@@ -17,6 +18,8 @@ public sealed class Function
 {
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly TimeProvider _clock;
+
+    static Function() => NativeHeap.ReturnLargeBlocksToTheSystem();
 
     /// <summary>Used by the Lambda runtime: settings come from the process environment.</summary>
     public Function() : this(ReadProcessEnvironment(), TimeProvider.System) { }
