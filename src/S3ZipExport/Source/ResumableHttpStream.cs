@@ -21,6 +21,8 @@ internal sealed class ResumableHttpStream : Stream
     private HttpResponseMessage _response;
     private Stream _body;
     private long _position;
+    private CancellationTokenSource? _stall;   // the read timeout; reused from read to read
+    private CancellationToken _stallLinkedTo;
 
     private ResumableHttpStream(SourceRequestSender sender, HttpResponseMessage response, Stream body, TimeSpan readTimeout)
     {
@@ -97,8 +99,7 @@ internal sealed class ResumableHttpStream : Stream
     /// <summary>A read that waits longer than the read timeout for its first byte fails as a transient error.</summary>
     private async ValueTask<int> ReadWithinTimeoutAsync(Memory<byte> buffer, CancellationToken ct)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stall.CancelAfter(_readTimeout);
+        var stall = StallTimer(ct);
         try
         {
             return await _body.ReadAsync(buffer, stall.Token);
@@ -107,6 +108,22 @@ internal sealed class ResumableHttpStream : Stream
         {
             throw new TimeoutException($"no byte arrived for {_readTimeout.TotalSeconds:0} s ({SettingNames.SourceReadTimeoutSeconds})", e);
         }
+    }
+
+    /// <summary>
+    /// The read timeout, started for one read. One token source serves every read (reset, and its timer moved):
+    /// a new linked source and timer per read was 0.6 MB of garbage per GB of source.
+    /// </summary>
+    private CancellationTokenSource StallTimer(CancellationToken ct)
+    {
+        if (_stall is null || ct != _stallLinkedTo || !_stall.TryReset())
+        {
+            _stall?.Dispose();
+            _stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _stallLinkedTo = ct;
+        }
+        _stall.CancelAfter(_readTimeout);
+        return _stall;
     }
 
     private async Task ResumeAsync(Exception failure, CancellationToken ct)
@@ -171,6 +188,7 @@ internal sealed class ResumableHttpStream : Stream
         {
             _body.Dispose();
             _response.Dispose();
+            _stall?.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -179,6 +197,7 @@ internal sealed class ResumableHttpStream : Stream
     {
         await _body.DisposeAsync();
         _response.Dispose();
+        _stall?.Dispose();
         await base.DisposeAsync();
     }
 }
