@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 
 namespace S3ZipExport.Archive;
@@ -29,24 +28,24 @@ internal sealed class EntryInput(Stream source, Action<int> onConsumed)
     }
 
     /// <summary>
-    /// Reads the next chunk into a buffer rented from the shared pool; the caller returns it. Null at the end of the
-    /// source (nothing is rented then). A chunk shorter than <paramref name="chunkBytes"/> is the last.
+    /// Reads the next chunk into a buffer taken from <paramref name="chunks"/>; the caller gives it back. Null at the
+    /// end of the source (nothing is taken then). A chunk shorter than the buffer is the last.
     /// </summary>
-    public async ValueTask<(byte[] Buffer, int Count)?> ReadPooledChunkAsync(int chunkBytes, CancellationToken ct)
+    public async ValueTask<(byte[] Buffer, int Count)?> ReadPooledChunkAsync(ReusePool<byte[]> chunks, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkBytes);
+        var buffer = chunks.Rent();
         int read;
         try
         {
-            read = await ReadChunkAsync(buffer.AsMemory(0, chunkBytes), ct).ConfigureAwait(false);
+            read = await ReadChunkAsync(buffer, ct).ConfigureAwait(false);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            chunks.Return(buffer);
             throw;
         }
         if (read > 0) return (buffer, read);
-        ArrayPool<byte>.Shared.Return(buffer);
+        chunks.Return(buffer);
         return null;
     }
 }

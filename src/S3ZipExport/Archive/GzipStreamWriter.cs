@@ -13,6 +13,7 @@ namespace S3ZipExport.Archive;
 internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = 1 << 20) : IArchiveWriter
 {
     private readonly CountingWriteStream _output = new(output);
+    private readonly EntryDeflater _deflater = new(level, threads, chunkBytes);
     private bool _written;
 
     public long BytesWritten => _output.BytesWritten;
@@ -23,10 +24,7 @@ internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, in
         _written = true;
         await _output.WriteAsync(Header(name, modified, level), ct);
         var input = new EntryInput(source, _ => { });
-        if (threads == 1)
-            await StreamingDeflater.DeflateAsync(input, _output, level, chunkBytes, ct);
-        else
-            await ParallelDeflater.DeflateAsync(input, _output, level, threads, chunkBytes, ct);
+        await _deflater.DeflateAsync(input, _output, ct);
         var trailer = new byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, input.Crc32);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)input.Length)); // ISIZE is the length mod 2^32

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Threading.Channels;
 
@@ -29,7 +28,7 @@ namespace S3ZipExport.Archive;
 /// </remarks>
 internal static class ParallelDeflater
 {
-    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, int chunkBytes, CancellationToken ct)
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, DeflateBuffers buffers, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var slots = new SemaphoreSlim(2 * threads);
@@ -47,11 +46,11 @@ internal static class ParallelDeflater
             while (true)
             {
                 await slots.WaitAsync(cts.Token).ConfigureAwait(false);
-                var chunk = await input.ReadPooledChunkAsync(chunkBytes, cts.Token).ConfigureAwait(false);
+                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token).ConfigureAwait(false);
                 if (chunk is not { } next) break;   // the source ended on a chunk boundary
                 var (buffer, read) = next;
-                var isFinal = read < chunkBytes;
-                inOrder.Writer.TryWrite(CompressChunkAsync(buffer, read, isFinal, level, compressors, cts.Token));
+                var isFinal = read < buffers.ChunkBytes;
+                inOrder.Writer.TryWrite(CompressChunkAsync(buffer, read, isFinal, level, buffers, compressors, cts.Token));
                 if (isFinal)
                 {
                     endedWithFinalChunk = true;
@@ -73,7 +72,8 @@ internal static class ParallelDeflater
             await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct).ConfigureAwait(false);
     }
 
-    private static Task<PooledSegmentStream> CompressChunkAsync(byte[] input, int count, bool isFinal, CompressionLevel level, SemaphoreSlim compressors, CancellationToken ct) =>
+    private static Task<PooledSegmentStream> CompressChunkAsync(byte[] input, int count, bool isFinal, CompressionLevel level, DeflateBuffers buffers,
+        SemaphoreSlim compressors, CancellationToken ct) =>
         // CancellationToken.None for Task.Run: the delegate must run to return the input buffer.
         Task.Run(async () =>
         {
@@ -82,7 +82,7 @@ internal static class ParallelDeflater
                 await compressors.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    return CompressChunk(input.AsSpan(0, count), isFinal, level);
+                    return CompressChunk(input.AsSpan(0, count), isFinal, level, buffers.Segments);
                 }
                 finally
                 {
@@ -91,13 +91,13 @@ internal static class ParallelDeflater
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(input);
+                buffers.Chunks.Return(input);
             }
         }, CancellationToken.None);
 
-    private static PooledSegmentStream CompressChunk(ReadOnlySpan<byte> input, bool isFinal, CompressionLevel level)
+    private static PooledSegmentStream CompressChunk(ReadOnlySpan<byte> input, bool isFinal, CompressionLevel level, ReusePool<byte[]> segments)
     {
-        var output = new PooledSegmentStream();
+        var output = new PooledSegmentStream(segments);
         try
         {
             using (var deflate = new DeflateStream(output, level, leaveOpen: true))

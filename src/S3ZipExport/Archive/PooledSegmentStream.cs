@@ -1,16 +1,14 @@
-using System.Buffers;
-
 namespace S3ZipExport.Archive;
 
 /// <summary>
 /// Write-only in-memory buffer for one compressed chunk, made of pooled 64 KiB segments so it holds at most the
-/// compressed size rounded up to 64 KiB (a single growing array would double, and ArrayPool rounds to powers of
-/// two). <see cref="Seal"/> drops every later write: that is how the deflate tail DeflateStream appends on
-/// dispose is cut off a non-final chunk. Dispose returns the segments to the pool.
+/// compressed size rounded up to 64 KiB (a single growing array would double). <see cref="Seal"/> drops every
+/// later write: that is how the deflate tail DeflateStream appends on dispose is cut off a non-final chunk.
+/// Dispose returns the segments to the pool.
 /// </summary>
-internal sealed class PooledSegmentStream : Stream
+internal sealed class PooledSegmentStream(ReusePool<byte[]> segments) : Stream
 {
-    private const int SegmentBytes = 64 * 1024;
+    private const int SegmentBytes = DeflateBuffers.SegmentBytes;
 
     private readonly List<byte[]> _segments = [];
     private int _lastSegmentUsed = SegmentBytes;
@@ -32,7 +30,7 @@ internal sealed class PooledSegmentStream : Stream
         {
             if (_lastSegmentUsed == SegmentBytes)
             {
-                _segments.Add(ArrayPool<byte>.Shared.Rent(SegmentBytes));
+                _segments.Add(segments.Rent());
                 _lastSegmentUsed = 0;
             }
             var take = Math.Min(buffer.Length, SegmentBytes - _lastSegmentUsed);
@@ -56,7 +54,7 @@ internal sealed class PooledSegmentStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        foreach (var segment in _segments) ArrayPool<byte>.Shared.Return(segment);
+        foreach (var segment in _segments) segments.Return(segment);
         _segments.Clear();
         _sealed = true;
         base.Dispose(disposing);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Threading.Channels;
 
@@ -18,14 +17,14 @@ internal static class StreamingDeflater
 {
     private const int BuffersInFlight = 2;
 
-    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int chunkBytes, CancellationToken ct)
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, DeflateBuffers buffers, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var free = new SemaphoreSlim(BuffersInFlight);
         var filled = Channel.CreateUnbounded<(byte[] Buffer, int Count)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var compressor = Task.Run(async () =>
         {
-            try { await CompressAsync(filled.Reader, destination, level, free, cts.Token).ConfigureAwait(false); }
+            try { await CompressAsync(filled.Reader, destination, level, buffers.Chunks, free, cts.Token).ConfigureAwait(false); }
             catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
         }, CancellationToken.None);
         try
@@ -33,11 +32,11 @@ internal static class StreamingDeflater
             while (true)
             {
                 await free.WaitAsync(cts.Token).ConfigureAwait(false);
-                var chunk = await input.ReadPooledChunkAsync(chunkBytes, cts.Token).ConfigureAwait(false);
+                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token).ConfigureAwait(false);
                 if (chunk is not { } next) break;   // the source ended on a chunk boundary
                 var (buffer, read) = next;
                 filled.Writer.TryWrite((buffer, read)); // unbounded: the semaphore is the bound
-                if (read < chunkBytes) break;
+                if (read < buffers.ChunkBytes) break;
             }
             filled.Writer.Complete();
         }
@@ -50,7 +49,8 @@ internal static class StreamingDeflater
         await compressor.ConfigureAwait(false);
     }
 
-    private static async Task CompressAsync(ChannelReader<(byte[] Buffer, int Count)> filled, Stream destination, CompressionLevel level, SemaphoreSlim free, CancellationToken ct)
+    private static async Task CompressAsync(ChannelReader<(byte[] Buffer, int Count)> filled, Stream destination, CompressionLevel level,
+        ReusePool<byte[]> chunks, SemaphoreSlim free, CancellationToken ct)
     {
         var wroteAny = false;
         var deflate = new DeflateStream(destination, level, leaveOpen: true);
@@ -65,7 +65,7 @@ internal static class StreamingDeflater
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    chunks.Return(buffer);
                     free.Release();
                 }
             }
@@ -75,7 +75,7 @@ internal static class StreamingDeflater
         }
         catch
         {
-            while (filled.TryRead(out var item)) ArrayPool<byte>.Shared.Return(item.Buffer);
+            while (filled.TryRead(out var item)) chunks.Return(item.Buffer);
             try { await deflate.DisposeAsync().ConfigureAwait(false); } catch { /* archive is already failed */ }
             throw;
         }

@@ -26,9 +26,7 @@ internal sealed class ZipStreamWriter : IArchiveWriter
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly CountingWriteStream _output;
-    private readonly CompressionLevel _level;
-    private readonly int _threads;
-    private readonly int _chunkBytes;
+    private readonly EntryDeflater _deflater;
     private readonly List<CentralDirectoryEntry> _entries = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private long _uncompressedBytes;
@@ -40,14 +38,8 @@ internal sealed class ZipStreamWriter : IArchiveWriter
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite) throw new ArgumentException("The archive output stream must be writable.", nameof(output));
-        if (!Enum.IsDefined(level)) throw new ArgumentOutOfRangeException(nameof(level), level, "Unknown compression level.");
-        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(chunkBytes, 1 << 30); // ArrayPool.Shared's largest bucket
+        _deflater = new EntryDeflater(level, threads, chunkBytes);
         _output = new CountingWriteStream(output);
-        _level = level;
-        _threads = threads;
-        _chunkBytes = chunkBytes;
     }
 
     /// <summary>Archive bytes written to the output so far.</summary>
@@ -74,10 +66,7 @@ internal sealed class ZipStreamWriter : IArchiveWriter
 
             var input = new EntryInput(source, read => Interlocked.Add(ref _uncompressedBytes, read));
             var dataStart = _output.BytesWritten;
-            if (_threads == 1)
-                await StreamingDeflater.DeflateAsync(input, _output, _level, _chunkBytes, ct).ConfigureAwait(false);
-            else
-                await ParallelDeflater.DeflateAsync(input, _output, _level, _threads, _chunkBytes, ct).ConfigureAwait(false);
+            await _deflater.DeflateAsync(input, _output, ct).ConfigureAwait(false);
             var compressedSize = _output.BytesWritten - dataStart;
 
             await WriteRecordAsync(ZipRecords.DataDescriptorLength,

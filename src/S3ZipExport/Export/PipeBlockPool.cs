@@ -1,48 +1,37 @@
 using System.Buffers;
+using S3ZipExport.Archive;
 
 namespace S3ZipExport.Export;
 
 /// <summary>
-/// The memory of one export's CSV pipes: 64 KiB blocks, kept for reuse until the export ends. Left to themselves
-/// the pipes rent from ArrayPool.Shared, whose per-core stacks every other 64 KiB user in the process shares (the
-/// parallel deflater's output segments, the SDK, sockets) and which drops what overflows them: a profile of a
-/// 1 GB export showed 5 MB (1 compression thread) to 40 MB (2 threads) of 64 KiB arrays allocated again and
-/// again. That garbage piles up to gen0's budget, which the runtime sizes from the CPU cache (tens of MB) before
-/// anything collects it, so peak memory grew with the export's size. Here blocks are only ever allocated when every
-/// earlier one is in use, so their number stays at what the pipes hold at most: the pause threshold per pipe, plus
-/// the block being written and the one being read.
+/// The memory of one export's CSV pipes: 64 KiB blocks from a <see cref="ReusePool{T}"/>. Left to themselves the
+/// pipes rent from ArrayPool.Shared, whose per-core stacks every other 64 KiB user in the process shares and which
+/// drops what overflows them: a profile of a 1 GB export showed 5 MB (1 compression thread) to 40 MB (2 threads) of
+/// 64 KiB arrays allocated again and again. That garbage piles up to gen0's budget, which the runtime sizes from
+/// the CPU cache (tens of MB), before anything collects it, so peak memory grew with the export's size. Here the
+/// number of blocks stays at what the pipes hold at most: the pause threshold per pipe, plus the block being
+/// written and the one being read.
 /// </summary>
 internal sealed class PipeBlockPool : MemoryPool<byte>
 {
     public const int BlockBytes = 64 * 1024;
 
-    private readonly Stack<Block> _free = new();
+    private readonly ReusePool<Block> _blocks;
+
+    public PipeBlockPool() => _blocks = new ReusePool<Block>(() => new Block(this));
 
     /// <summary>Blocks allocated so far: the most the pipes have held at once.</summary>
-    public int BlocksAllocated { get; private set; }
+    public int BlocksAllocated => _blocks.Created;
 
     public override int MaxBufferSize => BlockBytes;
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockBytes);
-        lock (_free)
-        {
-            if (_free.TryPop(out var block)) return block;
-            BlocksAllocated++;
-        }
-        return new Block(this);
+        return _blocks.Rent();
     }
 
-    private void Return(Block block)
-    {
-        lock (_free) _free.Push(block);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        lock (_free) _free.Clear();
-    }
+    protected override void Dispose(bool disposing) => _blocks.Clear();
 
     private sealed class Block(PipeBlockPool pool) : IMemoryOwner<byte>
     {
@@ -50,6 +39,6 @@ internal sealed class PipeBlockPool : MemoryPool<byte>
 
         public Memory<byte> Memory => _array;
 
-        public void Dispose() => pool.Return(this);
+        public void Dispose() => pool._blocks.Return(this);
     }
 }
