@@ -7,23 +7,16 @@ namespace S3ZipExport.Records;
 /// Reads a JSON document from a stream and hands each element of the records array to a sink, never holding more
 /// than the read buffer plus one record. <see cref="Utf8JsonReader"/> is a ref struct, so it cannot live across an
 /// await: each pass parses what is buffered with the state saved from the last pass, then the buffer is refilled.
-/// Memory: one buffer of <see cref="InitialBufferBytes"/>, grown only while a single record does not fit, up to
-/// <see cref="MaxRecordBytes"/>.
+/// Memory: the <see cref="ReadWindow"/>.
 /// Outside the records array it also watches one more path, the page's total (connpass's <c>results_available</c>),
 /// which may come before or after the records: once the document is read, <see cref="Total"/> holds it if present.
 /// </summary>
 internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, IReadOnlyList<string>? totalPath = null)
     : IRecordReader
 {
-    public const int InitialBufferBytes = 256 * 1024;
-    public const int MaxRecordBytes = 64 * 1024 * 1024;
-
     private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done }
 
-    private byte[] _buffer = new byte[InitialBufferBytes];
-    private int _start, _end;          // unparsed bytes are _buffer[_start.._end]
-    private long _offsetOfStart;        // source offset of _buffer[_start]
-    private bool _final;
+    private readonly ReadWindow _window = new(body);
     private JsonReaderState _state;
     private Phase _phase = Phase.Root;
     private int _skipDepth;
@@ -33,7 +26,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private bool _recordsDone;
 
     public long RecordCount { get; private set; }
-    public long BytesRead { get; private set; }
+    public long BytesRead => _window.BytesRead;
 
     /// <summary>The index the sink is given for this document's first record: the records read before it (earlier pages, URLs).</summary>
     public long FirstRecordIndex { get; init; }
@@ -47,41 +40,20 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     {
         while (_phase != Phase.Done)
         {
-            await FillAsync(ct);
-            var before = _start;
+            if (!await _window.FillAsync(ct))
+                throw new BadInputException($"Record {Index} starting near byte offset {_window.Offset} is larger than {ReadWindow.MaxRecordBytes / (1024 * 1024)} MiB.");
+            var before = _window.Offset;
             Parse(sink);
             await sink.FlushAsync(ct);
-            if (_phase != Phase.Done && _start == before && _final)
+            if (_phase != Phase.Done && _window.Offset == before && _window.IsFinal)
                 throw Truncated();
         }
-    }
-
-    private async Task FillAsync(CancellationToken ct)
-    {
-        if (_final) return;
-        if (_start > 0)
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _end -= _start;
-            _start = 0;
-        }
-        if (_end == _buffer.Length)
-        {
-            // The buffer holds one incomplete record (or token): grow it rather than fail, up to the limit.
-            if (_buffer.Length >= MaxRecordBytes)
-                throw new BadInputException($"Record {Index} starting near byte offset {_offsetOfStart} is larger than {MaxRecordBytes / (1024 * 1024)} MiB.");
-            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxRecordBytes));
-        }
-        var read = await body.ReadAsync(_buffer.AsMemory(_end), ct);
-        if (read == 0) _final = true;
-        _end += read;
-        BytesRead += read;
     }
 
     private void Parse(IRecordSink sink)
     {
         if (_phase == Phase.Root && !CheckLooksLikeJson()) return;
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+        var reader = new Utf8JsonReader(_window.Unconsumed, _window.IsFinal, _state);
         long committed = 0;
         try
         {
@@ -94,11 +66,10 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         catch (JsonException e)
         {
             throw new BadInputException(
-                $"The source is not valid JSON near byte offset {_offsetOfStart + committed} (line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line)" +
+                $"The source is not valid JSON near byte offset {_window.Offset + committed} (line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line)" +
                 (_phase == Phase.Records ? $", in record {Index}" : "") + $": {FirstSentence(e.Message)}", e);
         }
-        _start += (int)committed;
-        _offsetOfStart += committed;
+        _window.Consume((int)committed);
     }
 
     /// <summary>Advances by one complete step; false when the buffered bytes end inside it (the reader is then left as it was).</summary>
@@ -107,7 +78,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         var next = reader;
         if (!next.Read())
         {
-            if (_final && _phase == Phase.Trailing) _phase = Phase.Done;
+            if (_window.IsFinal && _phase == Phase.Trailing) _phase = Phase.Done;
             return false;
         }
         switch (_phase)
@@ -189,19 +160,18 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 if (isObject && sink.Extractor is { } extractor)
                 {
                     // The values are found in this pass (no TrySkip first): both stop where the buffered bytes do.
-                    var buffered = _buffer.AsSpan(_start, _end - _start);
-                    if (!extractor.TryExtractWhileReading(ref next, buffered, recordStart, Index, _offsetOfStart + recordStart)) return false;
+                    if (!extractor.TryExtractWhileReading(ref next, _window.Unconsumed, recordStart, Index, _window.Offset + recordStart)) return false;
                 }
                 else if (!next.TrySkip()) return false;
                 if (!isObject)
                 {
-                    sink.OnBadRecord(Index, _offsetOfStart + recordStart,
-                        $"Record {Index} at byte offset {_offsetOfStart + recordStart} is {Describe(_buffer[_start + recordStart])}, not an object.");
+                    sink.OnBadRecord(Index, _window.Offset + recordStart,
+                        $"Record {Index} at byte offset {_window.Offset + recordStart} is {Describe(_window.Unconsumed[recordStart])}, not an object.");
                     RecordCount++;
                     break;
                 }
-                var record = _buffer.AsSpan(_start + recordStart, (int)next.BytesConsumed - recordStart);
-                sink.OnRecord(record, Index, _offsetOfStart + recordStart);
+                var record = _window.Unconsumed[recordStart..(int)next.BytesConsumed];
+                sink.OnRecord(record, Index, _window.Offset + recordStart);
                 RecordCount++;
                 break;
 
@@ -215,12 +185,12 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     /// <summary>An HTML error page or a plain-text answer is the usual failure: say so with its first bytes.</summary>
     private bool CheckLooksLikeJson()
     {
-        var span = _buffer.AsSpan(_start, _end - _start);
-        if (span.StartsWith("\uFEFF"u8)) { _start += 3; _offsetOfStart += 3; span = span[3..]; }
+        var span = _window.Unconsumed;
+        if (span.StartsWith("\uFEFF"u8)) { _window.Consume(3); span = span[3..]; }
         var text = span.TrimStart(" \t\r\n"u8);
         if (text.IsEmpty)
         {
-            if (_final) throw new BadInputException($"The source body is empty (Content-Type '{contentType ?? "none"}'); expected JSON.");
+            if (_window.IsFinal) throw new BadInputException($"The source body is empty (Content-Type '{contentType ?? "none"}'); expected JSON.");
             return false;
         }
         if (text[0] is (byte)'{' or (byte)'[') return true;
@@ -235,7 +205,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         new($"Total path '{string.Join('.', _totalPath)}' (EXPORT_PAGE_TOTAL_PATH) does not lead to the number of records available: {what}.");
 
     private BadInputException Truncated() =>
-        new($"The source ended at byte offset {_offsetOfStart + (_end - _start)} before the JSON document was complete" +
+        new($"The source ended at byte offset {_window.Offset + _window.Unconsumed.Length} before the JSON document was complete" +
             (_phase == Phase.Records ? $" (inside record {Index}, after {RecordCount} complete records)." : "."));
 
     internal static string Describe(JsonTokenType type) => type switch

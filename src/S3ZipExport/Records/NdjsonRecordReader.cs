@@ -5,19 +5,15 @@ namespace S3ZipExport.Records;
 /// <summary>
 /// Reads JSON Lines (NDJSON, https://jsonlines.org): one JSON object per line, LF or CRLF, blank lines skipped. Each
 /// line is checked to be exactly one object before the sink sees it, so a bad line fails with its line number and
-/// byte offset instead of becoming a wrong CSV row. Memory: one buffer of <see cref="JsonRecordReader.InitialBufferBytes"/>,
-/// grown only while a single line does not fit, up to <see cref="JsonRecordReader.MaxRecordBytes"/>.
+/// byte offset instead of becoming a wrong CSV row. Memory: the <see cref="ReadWindow"/>.
 /// </summary>
 internal sealed class NdjsonRecordReader(Stream body, string? contentType) : IRecordReader
 {
-    private byte[] _buffer = new byte[JsonRecordReader.InitialBufferBytes];
-    private int _start, _end;          // unread bytes are _buffer[_start.._end]
-    private long _offsetOfStart;        // source offset of _buffer[_start]
-    private long _line = 1;             // line number of _buffer[_start]
-    private bool _final;
+    private readonly ReadWindow _window = new(body);
+    private long _line = 1;             // line number of the window's first unconsumed byte
 
     public long RecordCount { get; private set; }
-    public long BytesRead { get; private set; }
+    public long BytesRead => _window.BytesRead;
 
     /// <summary>The index the sink is given for this document's first record: the records read before it.</summary>
     public long FirstRecordIndex { get; init; }
@@ -28,48 +24,26 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType) : IRe
     {
         while (true)
         {
-            await FillAsync(ct);
+            if (!await _window.FillAsync(ct))
+                throw new BadInputException($"Line {_line} (record {Index}) starting at byte offset {_window.Offset} is longer than {ReadWindow.MaxRecordBytes / (1024 * 1024)} MiB.");
             ReadLines(sink);
             await sink.FlushAsync(ct);
-            if (_final && _start == _end) return;
+            if (_window.IsFinal && _window.IsEmpty) return;
         }
-    }
-
-    private async Task FillAsync(CancellationToken ct)
-    {
-        if (_final) return;
-        if (_start > 0)
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _end -= _start;
-            _start = 0;
-        }
-        if (_end == _buffer.Length)
-        {
-            // The buffer holds one incomplete line: grow it rather than fail, up to the limit.
-            if (_buffer.Length >= JsonRecordReader.MaxRecordBytes)
-                throw new BadInputException($"Line {_line} (record {Index}) starting at byte offset {_offsetOfStart} is longer than {JsonRecordReader.MaxRecordBytes / (1024 * 1024)} MiB.");
-            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, JsonRecordReader.MaxRecordBytes));
-        }
-        var read = await body.ReadAsync(_buffer.AsMemory(_end), ct);
-        if (read == 0) _final = true;
-        _end += read;
-        BytesRead += read;
     }
 
     /// <summary>Hands on every complete line in the buffer; at the end of the body, the last line even without its newline.</summary>
     private void ReadLines(IRecordSink sink)
     {
-        while (_start < _end)
+        while (!_window.IsEmpty)
         {
-            var rest = _buffer.AsSpan(_start, _end - _start);
+            var rest = _window.Unconsumed;
             var newline = rest.IndexOf((byte)'\n');
-            if (newline < 0 && !_final) return;
+            if (newline < 0 && !_window.IsFinal) return;
             var line = newline < 0 ? rest : rest[..newline];
             ReadLine(line, sink);
             var consumed = newline < 0 ? rest.Length : newline + 1;
-            _start += consumed;
-            _offsetOfStart += consumed;
+            _window.Consume(consumed);
             _line++;
         }
     }
@@ -77,11 +51,11 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType) : IRe
     private void ReadLine(ReadOnlySpan<byte> line, IRecordSink sink)
     {
         var skipped = 0;
-        if (_offsetOfStart == 0 && line.StartsWith("\uFEFF"u8)) skipped = 3;
+        if (_window.Offset == 0 && line.StartsWith("\uFEFF"u8)) skipped = 3;
         while (skipped < line.Length && line[skipped] is (byte)' ' or (byte)'\t' or (byte)'\r') skipped++;
         var record = line[skipped..].TrimEnd(" \t\r"u8);
         if (record.IsEmpty) return;
-        var offset = _offsetOfStart + skipped;
+        var offset = _window.Offset + skipped;
 
         var reader = new Utf8JsonReader(record, isFinalBlock: true, state: default);
         try

@@ -59,7 +59,7 @@ public class JsonRecordReaderTests
     [Fact]
     public async Task Record_larger_than_the_read_buffer_is_read_whole()
     {
-        var big = new string('あ', JsonRecordReader.InitialBufferBytes);
+        var big = new string('あ', ReadWindow.InitialBytes);
         var sink = await ReadAsync($$"""{"events":[{"t":"{{big}}"},{"t":"small"}]}""");
         Assert.Equal(2, sink.Records.Count);
         Assert.Contains(big, sink.Records[0].Json);

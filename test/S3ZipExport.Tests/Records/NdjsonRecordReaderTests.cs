@@ -66,7 +66,7 @@ public class NdjsonRecordReaderTests
     [Fact]
     public async Task Line_longer_than_the_first_buffer_is_read_whole()
     {
-        var big = new string('x', JsonRecordReader.InitialBufferBytes * 2);
+        var big = new string('x', ReadWindow.InitialBytes * 2);
         var sink = await ReadAsync($"{{\"id\":1}}\n{{\"big\":\"{big}\"}}\n{{\"id\":3}}\n", chunk: 64 * 1024);
         Assert.Equal(3, sink.Records.Count);
         Assert.Contains(big, sink.Records[1].Json);
