@@ -1,3 +1,4 @@
+using Amazon;
 using Amazon.Runtime;
 
 namespace S3ZipExport.Settings;
@@ -10,6 +11,21 @@ internal static class AwsEnvironment
 {
     public static string Region(IReadOnlyDictionary<string, string?> environment) =>
         environment.GetValueOrDefault("AWS_REGION") ?? environment.GetValueOrDefault("AWS_DEFAULT_REGION") ?? "us-east-1";
+
+    /// <summary>
+    /// Points a client at <paramref name="endpoint"/> when one is set (requests still signed for the region), else
+    /// at the region's own endpoint.
+    /// </summary>
+    public static void PointAt(ClientConfig config, Uri? endpoint, string region)
+    {
+        if (endpoint is null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            return;
+        }
+        config.ServiceURL = endpoint.ToString();
+        config.AuthenticationRegion = region;
+    }
 
     /// <summary>Keys in the map are used as they are; null lets the SDK's default chain find the Lambda role's.</summary>
     public static AWSCredentials? Credentials(IReadOnlyDictionary<string, string?> environment)

@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
@@ -47,15 +46,7 @@ internal static class SsmParameterReader
     {
         var region = AwsEnvironment.Region(environment);
         var config = new AmazonSimpleSystemsManagementConfig();
-        if (settings.SsmEndpoint is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
+        AwsEnvironment.PointAt(config, settings.SsmEndpoint, region);
 
         return AwsEnvironment.Credentials(environment) is { } credentials
             ? new AmazonSimpleSystemsManagementClient(credentials, config)

@@ -1,4 +1,3 @@
-using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using S3ZipExport.Settings;
@@ -25,16 +24,8 @@ internal static class S3ClientFactory
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = UploadRetries,
         };
-        if (settings.S3Endpoint is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString();
-            config.ForcePathStyle = true;
-            config.AuthenticationRegion = region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
+        AwsEnvironment.PointAt(config, settings.S3Endpoint, region);
+        config.ForcePathStyle = settings.S3Endpoint is not null; // S3-compatible servers rarely resolve bucket subdomains
 
         return AwsEnvironment.Credentials(environment) is { } credentials
             ? new AmazonS3Client(credentials, config)
