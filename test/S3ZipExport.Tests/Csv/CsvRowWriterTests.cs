@@ -1,27 +1,12 @@
-using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Csv;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Csv;
 
 public class CsvRowWriterTests
 {
-    private static string Write(string columns, params string[] records)
-    {
-        var errors = new List<string>();
-        var specs = ColumnSpec.ParseList(columns, errors);
-        Assert.Empty(errors);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var writer = new CsvRowWriter(pipe.Writer, specs);
-        for (var i = 0; i < records.Length; i++)
-            writer.OnRecord(Encoding.UTF8.GetBytes(records[i]), i, 0);
-        pipe.Writer.Complete();
-        using var output = new MemoryStream();
-        pipe.Reader.AsStream().CopyTo(output);
-        Assert.Equal(output.Length, writer.BytesWritten);
-        return Encoding.UTF8.GetString(output.ToArray());
-    }
+    private static string Write(string columns, params string[] records) =>
+        Encoding.UTF8.GetString(CsvOutput.Write(columns, CsvFormat.Default, records).Bytes);
 
     [Fact]
     public void Header_row_comes_first_and_rows_end_with_CRLF() =>
