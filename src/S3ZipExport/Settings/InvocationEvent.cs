@@ -53,7 +53,7 @@ internal sealed record InvocationEvent(DateTimeOffset Time, string Id, IReadOnly
                 if (!SettingNames.IsKnown(property.Name))
                     throw new SettingsException($"The invocation payload sets '{property.Name}', which is not a setting. Known: {string.Join(", ", SettingNames.ExportSettings.Except(SettingNames.EnvironmentOnly))}.");
                 if (SettingNames.EnvironmentOnly.Contains(property.Name))
-                    throw new SettingsException($"The invocation payload sets '{property.Name}', which only the function's environment may set: it decides where requests go or how long the function may run.");
+                    throw new SettingsException($"The invocation payload sets '{property.Name}', which only the function's environment may set: it belongs to whoever deployed the function (where requests go and where the object is written, which secret is read and where it is sent, how long the function may run), not to whoever invokes it.");
                 overrides[property.Name] = property.Value.ValueKind switch
                 {
                     JsonValueKind.String => property.Value.GetString()!,

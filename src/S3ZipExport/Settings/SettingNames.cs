@@ -54,6 +54,8 @@ internal static class SettingNames
     public const string SourceFormat = "EXPORT_SOURCE_FORMAT";
     /// <summary>Extra request headers, <c>Name: value</c> per line. Not for secrets: the API key has its own settings.</summary>
     public const string SourceHeaders = "EXPORT_SOURCE_HEADERS";
+    /// <summary>Origins a manual payload's EXPORT_SOURCE_URL may name besides the deployed ones (see SourceOrigins).</summary>
+    public const string SourceAllowedOrigins = "EXPORT_SOURCE_ALLOWED_ORIGINS";
 
     /// <summary>The AWS SDKs' own convention for a service-specific endpoint; we also switch to path-style then.</summary>
     public const string S3Endpoint = "AWS_ENDPOINT_URL_S3";
@@ -74,13 +76,16 @@ internal static class SettingNames
         CsvEncoding, CsvStrictEncoding, CsvDelimiter, CsvNewline, CsvHeader, CsvFormulaGuard,
         // Source: paging, several URLs, JSON Lines and extra headers
         SourcePaging, PageStartParam, PageStartBase, PageSizeParam, PageSize, PageTotalPath, SourceMinIntervalMs, SourceFormat, SourceHeaders,
+        SourceAllowedOrigins,
     ];
 
     /// <summary>
-    /// Settings a manual payload may not override: they decide where the function's signed S3 requests go, whether
-    /// plain HTTP is trusted, and its deadline, which belong to whoever deployed it, not to whoever may invoke it.
+    /// Settings a manual payload may not override. They belong to whoever deployed the function, not to whoever may
+    /// invoke it: where its signed requests go (the endpoints, the bucket), whether plain HTTP is trusted, its
+    /// deadline, which secret it reads and in which header it sends it, and which source origins may receive it.
     /// </summary>
-    public static readonly IReadOnlyList<string> EnvironmentOnly = [S3Endpoint, SsmEndpoint, AllowHttp, TimeoutSeconds];
+    public static readonly IReadOnlyList<string> EnvironmentOnly =
+        [S3Endpoint, SsmEndpoint, AllowHttp, TimeoutSeconds, Bucket, SourceApiKeyParameter, SourceApiKeyHeader, SourceAllowedOrigins];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name is S3Endpoint or SsmEndpoint;
 }

@@ -11,7 +11,7 @@ internal static partial class SettingsReader
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            errors.Add($"{SettingNames.SourceUrl}: {label}'{UrlRedaction.Redact(text)}' is not an absolute http(s) URL");
+            errors.Add($"{SettingNames.SourceUrl}: {label}'{UrlRedaction.RedactInvalid(text)}' is not an absolute http(s) URL");
             return null;
         }
         if (url.Scheme == "http" && !allowHttp)
@@ -24,7 +24,7 @@ internal static partial class SettingsReader
     {
         var header = get(SettingNames.SourceApiKeyHeader) ?? SourceApiKey.DefaultHeader;
         if (!SourceApiKey.IsHeaderName(header))
-            errors.Add($"{SettingNames.SourceApiKeyHeader}: '{header}' is not an HTTP header name");
+            errors.Add($"{SettingNames.SourceApiKeyHeader}: '{UrlRedaction.NameOnly(header)}' is not an HTTP header name");
         var parameter = get(SettingNames.SourceApiKeyParameter);
         var direct = get(SettingNames.SourceApiKey);
         if (parameter is not null && direct is not null)
@@ -37,7 +37,25 @@ internal static partial class SettingsReader
             : SourceApiKey.None;
     }
 
+    /// <summary>A payload's EXPORT_SOURCE_URL keeps to the allowed origins (see <see cref="SourceOrigins"/>).</summary>
+    private static void CheckSourceOrigins(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation, IReadOnlyList<Uri> sourceUrls,
+        bool allowHttp, SourceApiKey apiKey, IReadOnlyList<KeyValuePair<string, string>> headers, List<string> errors)
+    {
+        var allowed = SourceOrigins.ParseAllowed(environment.GetValueOrDefault(SettingNames.SourceAllowedOrigins), errors);
+        if (!invocation.Overrides.ContainsKey(SettingNames.SourceUrl) || sourceUrls.Any(u => u.Host == UnsetHost)) return;
+        var deployed = ParseSourceUrls(environment.GetValueOrDefault(SettingNames.SourceUrl), allowHttp, errors: [])
+            .Where(u => u.Host != UnsetHost).ToList();
+        var secrets = new List<string>();
+        if (apiKey.ParameterName is not null) secrets.Add($"API key ({SettingNames.SourceApiKeyParameter})");
+        else if (apiKey.Value is not null && !invocation.Overrides.ContainsKey(SettingNames.SourceApiKey)) secrets.Add($"API key ({SettingNames.SourceApiKey})");
+        if (headers.Count > 0 && !invocation.Overrides.ContainsKey(SettingNames.SourceHeaders)) secrets.Add(SettingNames.SourceHeaders);
+        SourceOrigins.CheckOverride(sourceUrls, deployed, allowed, secrets, errors);
+    }
+
     // Source: paging, several URLs, JSON Lines and extra headers.
+
+    // Stands in for a missing or invalid EXPORT_SOURCE_URL while the other settings are still checked.
+    private const string UnsetHost = "unset.invalid";
 
     /// <summary>One URL or several, separated by spaces or newlines (e.g. one per month with connpass's ym=); read in order.</summary>
     private static IReadOnlyList<Uri> ParseSourceUrls(string? text, bool allowHttp, List<string> errors)
@@ -46,10 +64,10 @@ internal static partial class SettingsReader
         if (texts.Length == 0)
         {
             errors.Add($"{SettingNames.SourceUrl}: required, the http(s) URL of the JSON document (or several, separated by spaces or newlines)");
-            return [new Uri("https://unset.invalid/")];
+            return [new Uri($"https://{UnsetHost}/")];
         }
         var urls = texts.Select((t, i) => ParseSourceUrl(t, texts.Length > 1 ? $"URL {i + 1} " : "", allowHttp, errors)).ToList();
-        return urls.Any(u => u is null) ? [new Uri("https://unset.invalid/")] : urls.Select(u => u!).ToList();
+        return urls.Any(u => u is null) ? [new Uri($"https://{UnsetHost}/")] : urls.Select(u => u!).ToList();
     }
 
     /// <summary>A query parameter name as it goes into the URL: no characters that would split or end the query.</summary>
@@ -117,7 +135,7 @@ internal static partial class SettingsReader
             var name = line[..colon].Trim();
             var value = line[(colon + 1)..].Trim();
             if (!SourceApiKey.IsHeaderName(name))
-                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{name}' is not an HTTP header name");
+                errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{UrlRedaction.NameOnly(name)}' is not an HTTP header name");
             else if (ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase) || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase))
                 errors.Add($"{SettingNames.SourceHeaders}: line {i + 1}: '{name}' is set by the export itself");
             else if (string.Equals(name, apiKeyHeader, StringComparison.OrdinalIgnoreCase))

@@ -81,7 +81,7 @@ internal static partial class SettingsReader
         Uri? endpoint = null;
         if (Get(SettingNames.S3Endpoint) is { } endpointText
             && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
-            errors.Add($"{SettingNames.S3Endpoint}: '{endpointText}' is not an http(s) URL");
+            errors.Add($"{SettingNames.S3Endpoint}: '{UrlRedaction.RedactInvalid(endpointText)}' is not an http(s) URL");
 
         // Source: retries, resume and the API key.
         var sourceMaxAttempts = ParseInt(SettingNames.SourceMaxAttempts, Get(SettingNames.SourceMaxAttempts), 5, 1, 20, errors);
@@ -91,7 +91,7 @@ internal static partial class SettingsReader
         Uri? ssmEndpoint = null;
         if (Get(SettingNames.SsmEndpoint) is { } ssmText
             && (!Uri.TryCreate(ssmText, UriKind.Absolute, out ssmEndpoint) || ssmEndpoint.Scheme is not ("http" or "https")))
-            errors.Add($"{SettingNames.SsmEndpoint}: '{ssmText}' is not an http(s) URL");
+            errors.Add($"{SettingNames.SsmEndpoint}: '{UrlRedaction.RedactInvalid(ssmText)}' is not an http(s) URL");
 
         // CSV format
         var csv = ReadCsvFormat(environment, invocation, columns, errors);
@@ -108,6 +108,7 @@ internal static partial class SettingsReader
         // connpass asks for at most one request a second (and answers 429 beyond it); a single document needs no pause.
         var minIntervalMs = ParseInt(SettingNames.SourceMinIntervalMs, Get(SettingNames.SourceMinIntervalMs), paging == SourcePaging.Offset ? 1000 : 0, 0, 60_000, errors);
         var sourceHeaders = ParseSourceHeaders(Get(SettingNames.SourceHeaders), sourceApiKey.Header, errors);
+        CheckSourceOrigins(environment, invocation, sourceUrls, allowHttp, sourceApiKey, sourceHeaders, errors);
 
         if (errors.Count == 0)
             MemoryBudget.Check(partSize, concurrency, threads, environment.GetValueOrDefault(SettingNames.LambdaMemorySize), errors);

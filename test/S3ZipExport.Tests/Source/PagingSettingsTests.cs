@@ -56,7 +56,7 @@ public class PagingSettingsTests
     {
         var message = Fail(("EXPORT_SOURCE_URL", "https://a.example/x http://b.example/y?api_key=s3cr3t not-a-url"));
         Assert.Contains("EXPORT_SOURCE_URL: URL 2 'http://b.example/y?api_key=REDACTED' is plain http", message);
-        Assert.Contains("EXPORT_SOURCE_URL: URL 3 'not-a-url' is not an absolute http(s) URL", message);
+        Assert.Contains("EXPORT_SOURCE_URL: URL 3 '(a value of 9 characters, shown only when it starts with http:// or https://)' is not an absolute http(s) URL", message);
         Assert.DoesNotContain("s3cr3t", message);
     }
 
@@ -78,7 +78,7 @@ public class PagingSettingsTests
     [InlineData("EXPORT_PAGE_TOTAL_PATH", "events.total", "overlaps EXPORT_RECORDS_PATH 'events'")]
     [InlineData("EXPORT_SOURCE_MIN_INTERVAL_MS", "60001", "from 0 to 60000")]
     [InlineData("EXPORT_SOURCE_HEADERS", "no colon here", "line 1 is not 'Name: value'")]
-    [InlineData("EXPORT_SOURCE_HEADERS", "A: 1\nBad Name: x", "line 2: 'Bad Name' is not an HTTP header name")]
+    [InlineData("EXPORT_SOURCE_HEADERS", "A: 1\nBad Name: x", "line 2: 'Bad…' is not an HTTP header name")]
     [InlineData("EXPORT_SOURCE_HEADERS", "range: bytes=0-", "line 1: 'range' is set by the export itself")]
     [InlineData("EXPORT_SOURCE_HEADERS", "Content-Type: text/plain", "is set by the export itself")]
     [InlineData("EXPORT_SOURCE_HEADERS", "X-API-Key: k", "carries the API key; use EXPORT_SOURCE_API_KEY_PARAMETER")]
