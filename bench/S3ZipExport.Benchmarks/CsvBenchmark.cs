@@ -18,7 +18,7 @@ internal static class CsvBenchmark
         await using var source = await DemoSourceProcess.StartAsync(options, ct);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var errors = new List<string>();
-        var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
+        var columns = S3ZipExport.Settings.ColumnListParser.Parse(ExportBenchmark.Columns, errors);
         var loadBefore = MachineInfo.LoadAverage();
 
         var cpuAtStart = Environment.CpuUsage.TotalTime;

@@ -20,7 +20,7 @@ internal static class CsvCorpus
         json.Position = 0;
 
         var errors = new List<string>();
-        var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
+        var columns = S3ZipExport.Settings.ColumnListParser.Parse(ExportBenchmark.Columns, errors);
         if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         var csv = new CsvRowWriter(pipe.Writer, columns);

@@ -21,7 +21,7 @@ internal static class ParseBenchmark
         await ConnpassDemoData.WriteAsync(json, (long)(options.SizeMB * 1e6), ct);
         var bytes = json.GetBuffer().AsMemory(0, (int)json.Length);
         var errors = new List<string>();
-        var columns = ColumnSpec.ParseList(ExportBenchmark.Columns, errors);
+        var columns = S3ZipExport.Settings.ColumnListParser.Parse(ExportBenchmark.Columns, errors);
 
         var allocated = new List<string>();
         async Task<double> TimeAsync(Func<IRecordSink> sink, Func<Task>? after = null)

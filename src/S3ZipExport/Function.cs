@@ -5,7 +5,9 @@ using S3ZipExport.Export;
 using S3ZipExport.Settings;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
-using S3ZipExport.Upload;
+using S3ZipExport.Aws;
+using S3ZipExport.Runtime;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport;
 
@@ -39,11 +41,11 @@ public sealed class Function
         try
         {
             var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
-            var settings = SettingsReader.Read(_environment, invocation);
-            JsonLog.Info("export started", StartFields(settings));
-            using var s3 = S3ClientFactory.Create(settings, _environment);
-            var source = await HttpSource.CreateAsync(settings, _environment, ct);
-            var summary = await ExportJob.RunAsync(settings, s3, source, ct);
+            var plan = SettingsReader.Read(_environment, invocation);
+            JsonLog.Info("export started", StartFields(plan));
+            using var s3 = AwsClients.S3(plan.Aws);
+            var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct);
+            var summary = await ExportJob.RunAsync(plan, s3, source, ct);
             var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Readable.ExportSummary);
             JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
                 .ToDictionary(p => p.Key, p => (object?)p.Value));
@@ -58,21 +60,30 @@ public sealed class Function
     }
 
     /// <summary>The effective settings, as the start line shows them: no secret is among them (the URL is redacted).</summary>
-    private static Dictionary<string, object?> StartFields(ExportSettings settings) => new()
+    private static Dictionary<string, object?> StartFields(ExportPlan plan)
     {
-        ["source"] = UrlRedaction.Redact(settings.SourceUrl),
-        ["bucket"] = settings.Bucket,
-        ["key"] = settings.Key,
-        ["columns"] = string.Join(",", settings.Columns.Select(c => c.Header)),
-        ["partSizeMiB"] = settings.PartSizeMiB,
-        ["uploadConcurrency"] = settings.UploadConcurrency,
-        ["compressionLevel"] = settings.CompressionLevel.ToString(),
-        ["compressionThreads"] = settings.CompressionThreads,
-        // The memory bound as a number: part buffers, compression and pipes (see Settings/MemoryBudget).
-        ["bufferMiB"] = Math.Round(MemoryBudget.BuffersMiB(settings.PartSizeMiB, settings.UploadConcurrency, settings.CompressionThreads), 1),
-        ["ifExists"] = settings.IfExists.ToString().ToLowerInvariant(),
-        ["timeoutSeconds"] = settings.TimeoutSeconds,
-    };
+        const double MiB = 1024 * 1024;
+        return new()
+        {
+            ["source"] = plan.Source.Urls.Count > 0 ? UrlRedaction.Redact(plan.Source.Urls[0]) : null,
+            ["bucket"] = plan.Upload.Bucket,
+            ["key"] = plan.Upload.Key,
+            ["columns"] = string.Join(",", plan.Records.Columns.Select(c => c.Header)),
+            ["partSizeMiB"] = plan.Upload.PartBytes / MiB,
+            ["uploadConcurrency"] = plan.Upload.Concurrency,
+            ["compressionLevel"] = plan.Archive.Level.ToString(),
+            ["compressionThreads"] = plan.Archive.Threads,
+            // The memory model (Export/MemoryBudget): the buffers at the start, and the most they can ever hold.
+            ["bufferMiB"] = Math.Round(plan.Memory.StartBytes / MiB, 1),
+            ["maxBufferMiB"] = Math.Round(plan.Memory.WorstCaseBytes / MiB, 1),
+            ["memoryLimitMiB"] = plan.Memory.LimitBytes is { } limit ? Math.Round(limit / MiB, 1) : null,
+            ["maxRecordMiB"] = Math.Round(plan.Memory.MaxRecordBytes / MiB, 1),
+            ["maxPartMiB"] = Math.Round(plan.Upload.MaxPartBytes / MiB, 1),
+            ["capacityGiB"] = Math.Round(plan.Upload.Parts.Capacity / (MiB * 1024), 0),
+            ["ifExists"] = plan.Upload.IfExists.ToString().ToLowerInvariant(),
+            ["timeoutSeconds"] = plan.Run.Timeout?.TotalSeconds,
+        };
+    }
 
     private static Dictionary<string, string?> ReadProcessEnvironment()
     {

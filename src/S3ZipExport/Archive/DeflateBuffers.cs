@@ -1,3 +1,4 @@
+using S3ZipExport.Pipeline;
 namespace S3ZipExport.Archive;
 
 /// <summary>
@@ -8,6 +9,16 @@ namespace S3ZipExport.Archive;
 internal sealed class DeflateBuffers
 {
     public const int SegmentBytes = 64 * 1024;
+
+    /// <summary>The input chunk: what one parallel compressor deflates on its own, and the unit the deflaters read in.</summary>
+    public const int DefaultChunkBytes = 1 << 20;
+
+    /// <summary>
+    /// An upper bound on one compressor's native zlib(-ng) state at any level: zlib documents
+    /// (1 &lt;&lt; (windowBits + 2)) + (1 &lt;&lt; (memLevel + 9)) = 256 KiB for the defaults, and zlib-ng adds its
+    /// window padding and pending buffers to that.
+    /// </summary>
+    public const int ZlibStateBytes = 512 * 1024;
 
     public DeflateBuffers(int chunkBytes)
     {

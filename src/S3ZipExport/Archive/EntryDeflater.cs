@@ -24,6 +24,14 @@ internal sealed class EntryDeflater
         _buffers = new DeflateBuffers(chunkBytes);
     }
 
+    /// <summary>
+    /// The most the deflaters hold at once for <paramref name="threads"/> threads: their input chunks, the compressed
+    /// chunks waiting to be written in order, and one zlib state per compressor (see each deflater's remarks).
+    /// </summary>
+    public static long WorstCaseBytes(int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes) => threads == 1
+        ? StreamingDeflater.WorstCaseBytes(chunkBytes)
+        : ParallelDeflater.WorstCaseBytes(threads, chunkBytes);
+
     public Task DeflateAsync(EntryInput input, Stream destination, CancellationToken ct) => _threads == 1
         ? StreamingDeflater.DeflateAsync(input, destination, _level, _buffers, ct)
         : ParallelDeflater.DeflateAsync(input, destination, _level, _threads, _buffers, ct);

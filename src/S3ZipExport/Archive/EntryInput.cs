@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Archive;
 

@@ -10,7 +10,7 @@ namespace S3ZipExport.Archive;
 /// then CRC-32 and length. One member, so every gzip reader (gzip -t, Python, Athena, .NET GZipStream) reads it
 /// as one file. Written by hand rather than with GZipStream because GZipStream compresses on one thread only.
 /// </summary>
-internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = 1 << 20) : IArchiveWriter
+internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes) : IArchiveWriter
 {
     private readonly CountingWriteStream _output = new(output);
     private readonly EntryDeflater _deflater = new(level, threads, chunkBytes);

@@ -1,15 +1,18 @@
 using System.IO.Compression;
 using System.Threading.Channels;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Archive;
 
 /// <summary>
-/// Deflates an entry on several cores, the pigz way: the input is cut into chunks of chunkBytes, each chunk is
-/// compressed by its own DeflateStream, and the results are written in input order. Every chunk but the last
-/// ends with a sync flush (an empty stored block, 00 00 FF FF, which also byte-aligns the output) and has no
-/// final block, so the concatenation is one valid deflate stream (RFC 1951) that any inflater reads straight
-/// through. Each chunk starts with an empty window, which costs a little ratio: 0.18 % more output at
-/// Optimal with 1 MiB chunks (47.23 vs 47.14 MB for 200 MB of CSV with Japanese text), 0.7 % with 256 KiB.
+/// Deflates an entry on several cores as pigz does in its <c>--independent</c> mode: the input is cut into chunks of
+/// chunkBytes, each chunk is compressed by its own DeflateStream starting from an empty window, and the results are
+/// written in input order. Every chunk but the last ends with a sync flush (an empty stored block, 00 00 FF FF, which
+/// also byte-aligns the output) and has no final block, so the concatenation is one valid deflate stream (RFC 1951)
+/// that any inflater reads straight through. pigz by default primes each chunk with the previous chunk's last 32 KiB
+/// as a dictionary; .NET's DeflateStream cannot (its native library exports no deflateSetDictionary), so each chunk
+/// loses what the previous one's window would have matched: a small ratio cost, measured by the benchmark's
+/// <c>--stage compress</c> (bench/results).
 /// </summary>
 /// <remarks>
 /// <para>Why DeflateStream.Flush(): in .NET (zlib-ng since .NET 9) it is Z_SYNC_FLUSH, verified by the test
@@ -18,16 +21,17 @@ namespace S3ZipExport.Archive;
 /// <para>Which chunk is last is known without reading ahead: EntryInput fills a chunk completely unless the
 /// source ends, so a short chunk is final. If the source ends exactly on a chunk boundary, the stream is closed
 /// with <see cref="DeflateBlocks.FinalEmptyBlock"/> (2 bytes).</para>
-/// <para>Memory bound: 2 × threads chunk slots. A slot is taken before a chunk is read and given back once its
-/// compressed bytes are written out, so a slow output stops the reader (backpressure). A slot holds one input
-/// buffer (chunkBytes, returned as soon as the chunk is compressed) and that chunk's compressed bytes (pooled
-/// 64 KiB segments; at most ~chunkBytes + 0.03 % + 64 KiB for incompressible data). At most threads chunks are
-/// compressed at once, each with its own zlib state (a few hundred KiB). So the pooled bytes stay below
-/// 2 × threads × (2 × chunkBytes + 64 KiB), and near 2 × threads × 1.2 × chunkBytes for CSV text.
-/// Defaults (threads 2, chunk 1 MiB): at most ~8.3 MiB.</para>
+/// <para>Memory (<see cref="WorstCaseBytes"/>): 2 × threads chunk slots. A slot is taken before a chunk is read and
+/// given back once its compressed bytes are written out, so a slow output stops the reader (backpressure). A slot
+/// holds one input buffer (chunkBytes, returned as soon as the chunk is compressed) and that chunk's compressed bytes
+/// (pooled 64 KiB segments; deflate never expands data by more than its stored-block overhead, so at most chunkBytes
+/// plus one segment). At most threads chunks are compressed at once, each with its own zlib state.</para>
 /// </remarks>
 internal static class ParallelDeflater
 {
+    public static long WorstCaseBytes(int threads, int chunkBytes) =>
+        2L * threads * (2L * chunkBytes + DeflateBuffers.SegmentBytes) + (long)threads * DeflateBuffers.ZlibStateBytes;
+
     public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, DeflateBuffers buffers, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,3 +1,4 @@
+using S3ZipExport.Pipeline;
 namespace S3ZipExport.Archive;
 
 /// <summary>

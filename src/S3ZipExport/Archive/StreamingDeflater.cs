@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Threading.Channels;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Archive;
 
@@ -16,6 +17,9 @@ namespace S3ZipExport.Archive;
 internal static class StreamingDeflater
 {
     private const int BuffersInFlight = 2;
+    private const int DeflateStreamBufferBytes = 8 * 1024;
+
+    public static long WorstCaseBytes(int chunkBytes) => (long)BuffersInFlight * chunkBytes + DeflateStreamBufferBytes + DeflateBuffers.ZlibStateBytes;
 
     public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, DeflateBuffers buffers, CancellationToken ct)
     {

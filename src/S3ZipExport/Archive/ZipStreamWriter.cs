@@ -13,9 +13,7 @@ namespace S3ZipExport.Archive;
 /// We write the container ourselves because System.IO.Compression.ZipArchive, on non-seekable output, writes
 /// entries above 4 GiB with no Zip64 signal in the local header but an 8-byte data descriptor
 /// (dotnet/runtime#127389), and it cannot compress in parallel.
-/// <para>Memory: threads = 1 holds 2 × chunkBytes of input (<see cref="StreamingDeflater"/>); threads &gt; 1
-/// holds at most 2 × threads × (2 × chunkBytes + 64 KiB), typically ~2.4 × threads × chunkBytes for CSV
-/// (<see cref="ParallelDeflater"/>); plus zlib state per compressor, plus the central directory kept until
+/// <para>Memory: the deflaters' <see cref="EntryDeflater.WorstCaseBytes"/>, plus the central directory kept until
 /// <see cref="FinishAsync"/>: name length + ~40 bytes per entry. Nothing grows with entry size.</para>
 /// <para>Not thread-safe: one entry at a time. <see cref="BytesWritten"/> and <see cref="UncompressedBytes"/>
 /// may be read from any thread for progress. After any failure the archive is incomplete and the writer refuses
@@ -34,7 +32,7 @@ internal sealed class ZipStreamWriter : IArchiveWriter
 
     private enum State { Ready, Writing, Failed, Finished }
 
-    public ZipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = 1 << 20)
+    public ZipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite) throw new ArgumentException("The archive output stream must be writable.", nameof(output));

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Records;
 using S3ZipExport.Settings;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Csv;
 

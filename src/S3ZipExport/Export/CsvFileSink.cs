@@ -1,6 +1,6 @@
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
-using S3ZipExport.Settings;
+using S3ZipExport.Archive;
 using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Export;
@@ -10,7 +10,7 @@ namespace S3ZipExport.Export;
 /// EXPORT_MAX_ROWS_PER_FILE rows, or at each source with EXPORT_ENTRY_PER_SOURCE), and leaves out bad records
 /// under EXPORT_ON_BAD_RECORD=skip, counting them and logging each one's index (the first 100).
 /// </summary>
-internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ExportSettings settings) : IRecordSink
+internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptions archive, OnBadRecord onBadRecord) : IRecordSink
 {
     private const int SkipsLoggedOneByOne = 100;
 
@@ -21,17 +21,17 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ExportSettin
 
     public void OnSourceStart(int sourceIndex)
     {
-        if (settings.EntryPerSource && sourceIndex > 0) csv.StartNewFile(files.StartNext());
+        if (archive.EntryPerSource && sourceIndex > 0) csv.StartNewFile(files.StartNext());
     }
 
     public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset)
     {
-        if (settings.MaxRowsPerFile > 0 && csv.RowsInFile == settings.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+        if (archive.MaxRowsPerFile > 0 && csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
         try
         {
             csv.OnRecord(record, index, byteOffset);
         }
-        catch (BadRecordException e) when (settings.OnBadRecord == Settings.OnBadRecord.Skip)
+        catch (BadRecordException e) when (onBadRecord == Records.OnBadRecord.Skip)
         {
             Skip(e.Index, e.Message);
         }
@@ -39,7 +39,7 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ExportSettin
 
     public void OnBadRecord(long index, long byteOffset, string problem)
     {
-        if (settings.OnBadRecord == Settings.OnBadRecord.Fail) throw new BadRecordException(problem, index);
+        if (onBadRecord == Records.OnBadRecord.Fail) throw new BadRecordException(problem, index);
         Skip(index, problem);
     }
 

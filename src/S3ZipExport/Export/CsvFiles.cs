@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Export;
 
@@ -15,6 +16,13 @@ internal sealed class CsvFiles(string entryName, bool numbered)
 {
     public const int PauseBytes = 4 * 1024 * 1024;
     private const int MaxQueued = 2;
+
+    /// <summary>
+    /// The most the CSV pipes hold at once: the file being compressed, the one being written and the finished ones
+    /// queued between them, each paused at <see cref="PauseBytes"/> (plus the block being written). What one parse pass
+    /// writes before its flush comes on top; it is at most one read window of CSV, counted with the record.
+    /// </summary>
+    public const long WorstCaseBytes = (MaxQueued + 2L) * (PauseBytes + PipeBlockPool.BlockBytes);
 
     private readonly Channel<(string Name, PipeReader Reader)> _ready =
         Channel.CreateUnbounded<(string, PipeReader)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });

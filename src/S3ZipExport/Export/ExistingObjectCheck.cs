@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
-using S3ZipExport.Settings;
+using S3ZipExport.Contract;
+using S3ZipExport.Upload;
 
 namespace S3ZipExport.Export;
 
@@ -10,11 +11,11 @@ namespace S3ZipExport.Export;
 /// </summary>
 internal static class ExistingObjectCheck
 {
-    public static async Task<bool> ExistsAsync(IAmazonS3 s3, ExportSettings settings, CancellationToken ct)
+    public static async Task<bool> ExistsAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
     {
         try
         {
-            await s3.GetObjectMetadataAsync(settings.Bucket, settings.Key, ct);
+            await s3.GetObjectMetadataAsync(target.Bucket, target.Key, ct);
             return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -25,7 +26,7 @@ internal static class ExistingObjectCheck
         {
             // Without s3:ListBucket S3 answers 403 rather than 404 for a missing key.
             throw new ExportFailedException(
-                $"{SettingNames.IfExists}={settings.IfExists.ToString().ToLowerInvariant()} needs s3:GetObject on the key and s3:ListBucket on s3://{settings.Bucket} to tell whether '{settings.Key}' exists; S3 answered 403.", e);
+                $"{SettingNames.IfExists}={target.IfExists.ToString().ToLowerInvariant()} needs s3:GetObject on the key and s3:ListBucket on s3://{target.Bucket} to tell whether '{target.Key}' exists; S3 answered 403.", e);
         }
     }
 }

@@ -2,43 +2,36 @@ using System.Diagnostics;
 using Amazon.S3;
 using S3ZipExport.Archive;
 using S3ZipExport.Csv;
-using S3ZipExport.Settings;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 using S3ZipExport.Upload;
+using S3ZipExport.Records;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Export;
 
 /// <summary>The stages of one export and how they are joined, started and stopped.</summary>
 internal static partial class ExportJob
 {
-    private static async Task<ExportSummary> RunStagesAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
+    private static async Task<ExportSummary> RunStagesAsync(ExportPlan plan, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
     {
         // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        await using var records = new RecordProducer(settings, source);
+        await using var records = new RecordProducer(plan.Source, plan.Records, plan.Run.StopAfter, source);
         await records.OpenFirstAsync(ct);
 
-        var fileName = settings.Key.Split('/')[^1];
-        var contentType = settings.Format == OutputFormat.Gzip ? "application/gzip" : "application/zip";
-        var target = new UploadTarget(settings.Bucket, settings.Key, contentType, ContentDisposition.Attachment(fileName))
-        {
-            ServerSideEncryption = settings.ServerSideEncryption,
-            SseKmsKeyId = settings.SseKmsKeyId,
-            OnlyIfAbsent = settings.IfExists == IfExists.Fail,
-        };
-        var upload = await MultipartUploadStream.StartAsync(s3, target, settings.PartSizeBytes, settings.UploadConcurrency, ct);
+        var upload = await MultipartUploadStream.StartAsync(s3, plan.Upload, ct);
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var files = new CsvFiles(settings.EntryName, numbered: settings.MaxRowsPerFile > 0 || settings.EntryPerSource);
-            var csv = new CsvRowWriter(files.StartNext(), settings.Columns, settings.Csv);
-            var sink = new CsvFileSink(csv, files, settings);
-            IArchiveWriter archive = settings.Format == OutputFormat.Gzip
-                ? new GzipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads)
-                : new ZipStreamWriter(upload, settings.CompressionLevel, settings.CompressionThreads);
+            var files = new CsvFiles(plan.Archive.EntryName, numbered: plan.Archive.IsSplit);
+            var csv = new CsvRowWriter(files.StartNext(), plan.Records.Columns, plan.Csv);
+            var sink = new CsvFileSink(csv, files, plan.Archive, plan.Records.OnBadRecord);
+            IArchiveWriter archive = plan.Archive.Format == ArchiveFormat.Gzip
+                ? new GzipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads)
+                : new ZipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads);
             var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => archive.BytesWritten, () => upload.PartsCompleted);
             started(progress);
-            await using var reporter = new ProgressReporter(progress, settings.ProgressInterval);
+            await using var reporter = new ProgressReporter(progress, plan.Run.ProgressInterval);
 
             var produce = Task.Run(async () =>
             {
@@ -61,7 +54,7 @@ internal static partial class ExportJob
                     await foreach (var (name, reader) in files.ReadAllAsync(stop.Token))
                     {
                         await using var csvBytes = reader.AsStream();
-                        await archive.WriteEntryAsync(name, settings.InvocationTime, csvBytes, stop.Token);
+                        await archive.WriteEntryAsync(name, plan.Archive.Modified, csvBytes, stop.Token);
                     }
                     await archive.FinishAsync(stop.Token);
                 }
@@ -74,7 +67,7 @@ internal static partial class ExportJob
             await WhenBothAsync(produce, compress, ct);
 
             var etag = await upload.CompleteAsync(ct);
-            return new ExportSummary(settings.Bucket, settings.Key, records.RecordCount, records.BytesRead, csv.BytesWritten,
+            return new ExportSummary(plan.Upload.Bucket, plan.Upload.Key, records.RecordCount, records.BytesRead, csv.BytesWritten,
                 upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag, upload.ObjectCrc32)
             {
                 Rows = csv.Rows,

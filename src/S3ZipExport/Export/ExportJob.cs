@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Amazon.S3;
-using S3ZipExport.Settings;
+using S3ZipExport.Upload;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Export;
 
@@ -17,17 +18,18 @@ namespace S3ZipExport.Export;
 /// </summary>
 internal static partial class ExportJob
 {
-    public static async Task<ExportSummary> RunAsync(ExportSettings settings, IAmazonS3 s3, HttpSource source, CancellationToken ct)
+    public static async Task<ExportSummary> RunAsync(ExportPlan plan, IAmazonS3 s3, HttpSource source, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        if (settings.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, settings, ct))
+        var target = plan.Upload;
+        if (target.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, target, ct))
         {
-            if (settings.IfExists == IfExists.Fail)
-                throw new ExportFailedException($"s3://{settings.Bucket}/{settings.Key} already exists and {SettingNames.IfExists}=fail.");
-            return new ExportSummary(settings.Bucket, settings.Key, 0, 0, 0, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 3), null, null, Skipped: true);
+            if (target.IfExists == IfExists.Fail)
+                throw new ExportFailedException($"s3://{target.Bucket}/{target.Key} already exists and {SettingNames.IfExists}=fail.");
+            return new ExportSummary(target.Bucket, target.Key, 0, 0, 0, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 3), null, null, Skipped: true);
         }
 
-        using var deadline = new CancellationTokenSource(settings.StopAfter ?? Timeout.InfiniteTimeSpan);
+        using var deadline = new CancellationTokenSource(plan.Run.StopAfter ?? Timeout.InfiniteTimeSpan);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         ExportProgress? progress = null;
         try
@@ -36,9 +38,9 @@ internal static partial class ExportJob
             {
                 try
                 {
-                    return await RunStagesAsync(settings, s3, source, p => progress = p, clock, linked.Token);
+                    return await RunStagesAsync(plan, s3, source, p => progress = p, clock, linked.Token);
                 }
-                catch (SourceException e) when (e.RestartCanHelp && restart <= MaxRestarts && TimeAllowsRestart(settings, clock.Elapsed))
+                catch (SourceException e) when (e.RestartCanHelp && restart <= MaxRestarts && TimeAllowsRestart(plan.Run, clock.Elapsed))
                 {
                     // The upload of the broken attempt is already aborted; the next one starts from the first byte.
                     JsonLog.Warning("export restarted", new Dictionary<string, object?> { ["restart"] = restart, ["reason"] = e.Message });
@@ -47,7 +49,7 @@ internal static partial class ExportJob
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new ExportFailedException(DeadlineMessage(settings, progress, clock.Elapsed), e);
+            throw new ExportFailedException(DeadlineMessage(plan.Run, progress, clock.Elapsed), e);
         }
     }
 
@@ -55,15 +57,15 @@ internal static partial class ExportJob
     public const int MaxRestarts = 2;
 
     /// <summary>A restart repeats what was done so far: only worth it while that fits in the time left.</summary>
-    private static bool TimeAllowsRestart(ExportSettings settings, TimeSpan elapsed) =>
-        settings.StopAfter is not { } stopAfter || elapsed * 2 < stopAfter;
+    private static bool TimeAllowsRestart(RunOptions run, TimeSpan elapsed) =>
+        run.StopAfter is not { } stopAfter || elapsed * 2 < stopAfter;
 
-    private static string DeadlineMessage(ExportSettings settings, ExportProgress? progress, TimeSpan elapsed)
+    private static string DeadlineMessage(RunOptions run, ExportProgress? progress, TimeSpan elapsed)
     {
         var done = progress is null ? "before the source answered"
             : $"after {progress.Records:N0} records, {progress.SourceBytes / 1e6:N1} MB read, {progress.CsvBytes / 1e6:N1} MB of CSV, {progress.ZipBytes / 1e6:N1} MB of ZIP";
-        return $"The export stopped at {elapsed.TotalSeconds:N0} s, {Deadline.Margin(TimeSpan.FromSeconds(settings.TimeoutSeconds!.Value)).TotalSeconds:N0} s before " +
-               $"{SettingNames.TimeoutSeconds}={settings.TimeoutSeconds}, {done}; the upload was aborted and nothing was written. " +
+        return $"The export stopped at {elapsed.TotalSeconds:N0} s, {Deadline.Margin(run.Timeout!.Value).TotalSeconds:N0} s before " +
+               $"{SettingNames.TimeoutSeconds}={run.Timeout!.Value.TotalSeconds:0}, {done}; the upload was aborted and nothing was written. " +
                $"Raise the function's Timeout (at most 900 s), give it more memory (more vCPUs) with {SettingNames.CompressionThreads} to match, " +
                $"use {SettingNames.CompressionLevel}=fastest, or split the export into smaller ones (e.g. one per month).";
     }

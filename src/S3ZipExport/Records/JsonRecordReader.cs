@@ -41,7 +41,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         while (_phase != Phase.Done)
         {
             if (!await _window.FillAsync(ct))
-                throw new BadInputException($"Record {Index} starting near byte offset {_window.Offset} is larger than {ReadWindow.MaxRecordBytes / (1024 * 1024)} MiB.");
+                throw new BadInputException($"Record {Index} starting near byte offset {_window.Offset} is larger than {_window.MaxBytes / (1024 * 1024)} MiB.");
             var before = _window.Offset;
             Parse(sink);
             await sink.FlushAsync(ct);

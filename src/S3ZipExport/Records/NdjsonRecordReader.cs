@@ -25,7 +25,7 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType) : IRe
         while (true)
         {
             if (!await _window.FillAsync(ct))
-                throw new BadInputException($"Line {_line} (record {Index}) starting at byte offset {_window.Offset} is longer than {ReadWindow.MaxRecordBytes / (1024 * 1024)} MiB.");
+                throw new BadInputException($"Line {_line} (record {Index}) starting at byte offset {_window.Offset} is longer than {_window.MaxBytes / (1024 * 1024)} MiB.");
             ReadLines(sink);
             await sink.FlushAsync(ct);
             if (_window.IsFinal && _window.IsEmpty) return;

@@ -3,14 +3,18 @@ namespace S3ZipExport.Records;
 /// <summary>
 /// What a record reader has read of a source body and not yet consumed, in one buffer refilled from the body: the
 /// JSON document reader and the JSON Lines reader both parse from it. Memory: one buffer of
-/// <see cref="InitialBytes"/>, grown only while a single record does not fit, up to <see cref="MaxRecordBytes"/>.
+/// <see cref="InitialBytes"/>, grown only while a single record does not fit, up to <see cref="MaxBytes"/>.
 /// </summary>
-internal sealed class ReadWindow(Stream body)
+internal sealed class ReadWindow(Stream body, int maxBytes = ReadWindow.DefaultMaxRecordBytes)
 {
     public const int InitialBytes = 256 * 1024;
-    public const int MaxRecordBytes = 64 * 1024 * 1024;
+    /// <summary>The largest record a reader holds when memory allows it (Export/MemoryBudget sets the real cap).</summary>
+    public const int DefaultMaxRecordBytes = 64 * 1024 * 1024;
 
-    private byte[] _buffer = new byte[InitialBytes];
+    /// <summary>The most this window grows to: the largest record (or line) it can hold whole.</summary>
+    public int MaxBytes => maxBytes;
+
+    private byte[] _buffer = new byte[Math.Min(InitialBytes, maxBytes)];
     private int _start, _end;   // the unconsumed bytes are _buffer[_start.._end]
 
     /// <summary>The bytes read and not yet consumed.</summary>
@@ -35,7 +39,7 @@ internal sealed class ReadWindow(Stream body)
     /// <summary>
     /// Reads more of the body behind the unconsumed bytes, which move to the front first. When they fill the whole
     /// buffer (one record or line not yet complete) the buffer doubles; false if it is already at
-    /// <see cref="MaxRecordBytes"/>, for the caller to fail with what that record is.
+    /// <see cref="MaxBytes"/>, for the caller to fail with what that record is.
     /// </summary>
     public async Task<bool> FillAsync(CancellationToken ct)
     {
@@ -48,8 +52,8 @@ internal sealed class ReadWindow(Stream body)
         }
         if (_end == _buffer.Length)
         {
-            if (_buffer.Length >= MaxRecordBytes) return false;
-            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, MaxRecordBytes));
+            if (_buffer.Length >= maxBytes) return false;
+            Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, maxBytes));
         }
         var read = await body.ReadAsync(_buffer.AsMemory(_end), ct);
         if (read == 0) IsFinal = true;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using S3ZipExport.Settings;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Records;
 

@@ -12,7 +12,10 @@ internal sealed partial class RecordFieldExtractor
 {
     private readonly ColumnPathTree _tree;
     private readonly int[] _sameAs;  // for a column whose path repeats an earlier column's: that column, else -1
-    private byte[] _scratch = new byte[64 * 1024];
+    /// <summary>The scratch buffer's size at first; it grows only for a record whose text needs more.</summary>
+    public const int InitialScratchBytes = 64 * 1024;
+
+    private byte[] _scratch = new byte[InitialScratchBytes];
     private int _scratchUsed;
 
     public RecordFieldExtractor(IReadOnlyList<ColumnSpec> columns)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Settings;
 

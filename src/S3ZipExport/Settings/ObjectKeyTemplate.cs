@@ -10,6 +10,9 @@ namespace S3ZipExport.Settings;
 /// </summary>
 internal static partial class ObjectKeyTemplate
 {
+    /// <summary>EXPORT_KEY when unset: named after the scheduled time, so a rerun writes the same key.</summary>
+    public const string Default = "exports/{time:yyyy/MM/dd}/events-{time:yyyyMMdd'T'HHmmss'Z'}.zip";
+
     [GeneratedRegex(@"\{(?<name>[a-z]+)(?::(?<format>[^}]*))?\}")]
     private static partial Regex Placeholder();
 

@@ -1,61 +1,50 @@
+using S3ZipExport.Contract;
 using S3ZipExport.Csv;
+using S3ZipExport.Records;
 
 namespace S3ZipExport.Settings;
 
 /// <summary>The EXPORT_CSV_* settings: what the CSV file looks like.</summary>
-internal static partial class SettingsReader
+internal sealed partial class SettingsReader
 {
-    private static CsvFormat ReadCsvFormat(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation,
-        IReadOnlyList<ColumnSpec> columns, List<string> errors)
+    private static readonly Dictionary<string, CsvEncoding> Encodings = new()
     {
-        string? Raw(string name) => invocation.Overrides.TryGetValue(name, out var o) ? o : environment.GetValueOrDefault(name);
-        string? Get(string name) => Raw(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        ["utf-8"] = CsvEncoding.Utf8,
+        ["utf-8-bom"] = CsvEncoding.Utf8Bom,
+        ["shift_jis"] = CsvEncoding.ShiftJis,
+    };
 
-        var encodingText = Get(SettingNames.CsvEncoding);
-        var encoding = encodingText?.ToLowerInvariant() switch
-        {
-            null or "utf-8" => CsvEncoding.Utf8,
-            "utf-8-bom" => CsvEncoding.Utf8Bom,
-            "shift_jis" => CsvEncoding.ShiftJis,
-            _ => (CsvEncoding?)null,
-        };
-        if (encoding is null)
-            errors.Add($"{SettingNames.CsvEncoding}: '{encodingText}' must be one of utf-8, utf-8-bom (for Excel), shift_jis (Windows code page 932, for Excel in Japan)");
+    private static readonly Dictionary<string, CsvNewline> Newlines = new() { ["crlf"] = CsvNewline.CrLf, ["lf"] = CsvNewline.Lf };
 
+    private CsvFormat ReadCsvFormat(IReadOnlyList<ColumnSpec> columns)
+    {
+        var defaults = CsvFormat.Default;
+        var encoding = Choice(SettingNames.CsvEncoding, defaults.Encoding, Encodings,
+            "one of utf-8, utf-8-bom (for Excel), shift_jis (Windows code page 932, for Excel in Japan)");
         if (encoding == CsvEncoding.ShiftJis)
             foreach (var column in columns)
                 if (ShiftJisTranscoder.FindUnencodable(column.Header) is { } codePoint)
-                    errors.Add($"{SettingNames.Columns}: header '{column.Header}' has U+{codePoint:X4}, which Shift_JIS (CP932) cannot encode " +
-                               $"({SettingNames.CsvEncoding}=shift_jis); rename the column with 'Header=json.path'");
-
-        var newlineText = Get(SettingNames.CsvNewline);
-        var newline = newlineText?.ToLowerInvariant() switch
-        {
-            null or "crlf" => CsvNewline.CrLf,
-            "lf" => CsvNewline.Lf,
-            _ => (CsvNewline?)null,
-        };
-        if (newline is null) errors.Add($"{SettingNames.CsvNewline}: '{newlineText}' must be crlf or lf");
-
+                    _errors.Add($"{SettingNames.Columns}: header '{column.Header}' has U+{codePoint:X4}, which Shift_JIS (CP932) cannot encode " +
+                                $"({SettingNames.CsvEncoding}=shift_jis); rename the column with 'Header=json.path'");
         return new CsvFormat
         {
-            Encoding = encoding ?? CsvEncoding.Utf8,
-            StrictEncoding = ParseBool(SettingNames.CsvStrictEncoding, Get(SettingNames.CsvStrictEncoding), false, errors),
-            Delimiter = ParseDelimiter(Raw(SettingNames.CsvDelimiter), errors),
-            Newline = newline ?? CsvNewline.CrLf,
-            Header = ParseBool(SettingNames.CsvHeader, Get(SettingNames.CsvHeader), true, errors),
-            FormulaGuard = ParseBool(SettingNames.CsvFormulaGuard, Get(SettingNames.CsvFormulaGuard), false, errors),
+            Encoding = encoding,
+            StrictEncoding = Bool(SettingNames.CsvStrictEncoding, defaults.StrictEncoding),
+            Delimiter = Delimiter(_values.Raw(SettingNames.CsvDelimiter), defaults.Delimiter),
+            Newline = Choice(SettingNames.CsvNewline, defaults.Newline, Newlines, "crlf or lf"),
+            Header = Bool(SettingNames.CsvHeader, defaults.Header),
+            FormulaGuard = Bool(SettingNames.CsvFormulaGuard, defaults.FormulaGuard),
         };
     }
 
     /// <summary>Read untrimmed: a literal tab or space is a delimiter, not blank space around one.</summary>
-    private static byte ParseDelimiter(string? text, List<string> errors)
+    private byte Delimiter(string? text, byte fallback)
     {
-        if (string.IsNullOrEmpty(text)) return (byte)',';
+        if (string.IsNullOrEmpty(text)) return fallback;
         if (text.Length != 1) text = text.Trim();
         if (text is @"\t" || text.Equals("tab", StringComparison.OrdinalIgnoreCase)) return (byte)'\t';
         if (text.Length == 1 && char.IsAscii(text[0]) && text[0] is not ('"' or '\r' or '\n')) return (byte)text[0];
-        errors.Add($"{SettingNames.CsvDelimiter}: '{text}' must be one ASCII character other than '\"', CR and LF, or 'tab' (or \\t) for tab-separated values");
-        return (byte)',';
+        _errors.Add($"{SettingNames.CsvDelimiter}: '{text}' must be one ASCII character other than '\"', CR and LF, or 'tab' (or \\t) for tab-separated values");
+        return fallback;
     }
 }

@@ -1,48 +1,61 @@
 using System.Globalization;
-using System.IO.Compression;
-using S3ZipExport.Source;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Settings;
 
-/// <summary>Reading one value of a kind (number, boolean, choice), with the error that names the setting.</summary>
-internal static partial class SettingsReader
+/// <summary>Reading one value of a kind (number, boolean, choice, dot path), with the error that names the setting.</summary>
+internal sealed partial class SettingsReader
 {
-    private static int ParseInt(string name, string? text, int fallback, int min, int max, List<string> errors)
+    private int Int(string name, int fallback, int min, int max)
     {
-        if (text is null) return fallback;
+        if (_values.Get(name) is not { } text) return fallback;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             return value;
-        errors.Add($"{name}: '{text}' must be a whole number from {min} to {max}");
+        _errors.Add($"{name}: '{text}' must be a whole number from {min} to {max}");
         return fallback;
     }
 
-    private static bool ParseBool(string name, string? text, bool fallback, List<string> errors)
+    private bool Bool(string name, bool fallback)
     {
-        if (text is null) return fallback;
+        if (_values.Get(name) is not { } text) return fallback;
         if (bool.TryParse(text, out var value)) return value;
-        errors.Add($"{name}: '{text}' must be true or false");
+        _errors.Add($"{name}: '{text}' must be true or false");
         return fallback;
     }
 
-    private static T ParseChoice<T>(string name, string? text, T fallback, List<string> errors) where T : struct, Enum
+    /// <summary>
+    /// One of an enum's names, case-insensitive; <paramref name="names"/> spells them as users write them when that
+    /// differs, and <paramref name="allowed"/> says what they mean in the error.
+    /// </summary>
+    private T Choice<T>(string name, T fallback, IReadOnlyDictionary<string, T>? names = null, string? allowed = null) where T : struct, Enum
     {
-        if (text is null) return fallback;
-        if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
-        errors.Add($"{name}: '{text}' must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
-        return fallback;
-    }
-
-    private static CompressionLevel ParseLevel(string? text, List<string> errors)
-    {
-        switch (text?.ToLowerInvariant())
+        if (_values.Get(name) is not { } text) return fallback;
+        if (names is not null)
         {
-            case null or "optimal": return CompressionLevel.Optimal;
-            case "fastest": return CompressionLevel.Fastest;
-            case "smallest": return CompressionLevel.SmallestSize;
-            case "none": return CompressionLevel.NoCompression;
-            default:
-                errors.Add($"{SettingNames.CompressionLevel}: '{text}' must be one of optimal, fastest, smallest, none");
-                return CompressionLevel.Optimal;
+            if (names.TryGetValue(text.ToLowerInvariant(), out var named)) return named;
         }
+        else if (Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
+            return value;
+        allowed ??= "one of " + string.Join(", ", names?.Keys ?? Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+        _errors.Add($"{name}: '{text}' must be {allowed}");
+        return fallback;
+    }
+
+    /// <summary>A dot path (<c>data.items</c>; <c>\.</c> is a dot inside a name); null when it has an empty part, which is reported.</summary>
+    private IReadOnlyList<string>? DotPath(string name, string text, string example)
+    {
+        var path = ColumnListParser.PathSegments(text);
+        if (path.All(s => s.Length > 0)) return path;
+        _errors.Add($"{name}: '{text}' has an empty part; use names joined by dots, e.g. '{example}'");
+        return null;
+    }
+
+    /// <summary>An absolute http(s) URL for an AWS endpoint override; null when unset.</summary>
+    private Uri? Endpoint(string name)
+    {
+        if (_values.Get(name) is not { } text) return null;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https") return url;
+        _errors.Add($"{name}: '{Telemetry.UrlRedaction.RedactInvalid(text)}' is not an http(s) URL");
+        return null;
     }
 }

@@ -1,3 +1,5 @@
+using S3ZipExport.Telemetry;
+using S3ZipExport.Contract;
 namespace S3ZipExport.Settings;
 
 /// <summary>

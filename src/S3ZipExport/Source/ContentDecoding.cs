@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Source;
 
@@ -23,7 +24,7 @@ internal static class ContentDecoding
                 // HTTP's "deflate" is the zlib format (RFC 9110 §8.4.1.2).
                 "deflate" => new ZLibStream(stream, CompressionMode.Decompress),
                 "identity" => stream,
-                var other => throw new SourceException($"Source {Settings.UrlRedaction.Redact(url)} sent Content-Encoding '{other}', which this export cannot decode."),
+                var other => throw new SourceException($"Source {UrlRedaction.Redact(url)} sent Content-Encoding '{other}', which this export cannot decode."),
             };
         }
         return stream;

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using S3ZipExport.Settings;
+using S3ZipExport.Aws;
 
 namespace S3ZipExport.Source;
 
@@ -16,29 +16,29 @@ internal sealed class HttpSource
     // One client per process (a Lambda cold start): connection pooling across warm invocations.
     private static readonly HttpClient Client = CreateClient();
 
-    private readonly ExportSettings _settings;
+    private readonly SourceOptions _options;
     private readonly string? _apiKey;
     // One per export: every request of it, pages and retries included, keeps the minimum interval.
     private readonly RequestPacer _pacer;
 
-    private HttpSource(ExportSettings settings, string? apiKey)
+    private HttpSource(SourceOptions options, string? apiKey)
     {
-        _settings = settings;
+        _options = options;
         _apiKey = apiKey;
-        _pacer = new RequestPacer(settings.SourceMinInterval);
+        _pacer = new RequestPacer(options.MinInterval);
     }
 
     /// <summary>Requests sent so far: pages, retries and resumes.</summary>
     public int Requests => _pacer.Requests;
 
     /// <summary>Resolves the API key (from SSM once per process) so a missing parameter fails before anything starts.</summary>
-    public static async Task<HttpSource> CreateAsync(ExportSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    public static async Task<HttpSource> CreateAsync(SourceOptions options, AwsOptions aws, CancellationToken ct)
     {
-        var key = settings.SourceApiKey;
+        var key = options.ApiKey;
         var value = key.ParameterName is { } parameter
-            ? await SsmParameterReader.GetAsync(parameter, settings, environment, ct)
+            ? await SsmParameterReader.GetAsync(parameter, aws, ct)
             : key.Value;
-        return new HttpSource(settings, value);
+        return new HttpSource(options, value);
     }
 
     private static HttpClient CreateClient()
@@ -61,9 +61,6 @@ internal sealed class HttpSource
         return client;
     }
 
-    /// <summary>Opens the first source URL as one document.</summary>
-    public Task<SourceBody> OpenAsync(CancellationToken ct) => OpenAsync(_settings.SourceUrl, _settings.SourceUrl, ct);
-
     /// <summary>
     /// Sends GET for <paramref name="url"/> (retrying transient failures) and returns the body once the headers arrived
     /// with a success status. <paramref name="origin"/>: the configured source URL it belongs to (a page's URL adds
@@ -71,8 +68,8 @@ internal sealed class HttpSource
     /// </summary>
     public async Task<SourceBody> OpenAsync(Uri url, Uri origin, CancellationToken ct)
     {
-        var sender = new SourceRequestSender(Client, _settings, _apiKey, new AttemptBudget(_settings.SourceMaxAttempts), origin, _pacer);
-        var raw = await ResumableHttpStream.OpenAsync(sender, url, _settings.SourceReadTimeout, ct);
+        var sender = new SourceRequestSender(Client, _options, _apiKey, new AttemptBudget(_options.MaxAttempts), origin, _pacer);
+        var raw = await ResumableHttpStream.OpenAsync(sender, url, _options.ReadTimeout, ct);
         try
         {
             return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, url), raw.ContentType);

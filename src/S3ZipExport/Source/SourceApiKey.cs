@@ -1,3 +1,4 @@
+using S3ZipExport.Contract;
 namespace S3ZipExport.Source;
 
 /// <summary>
@@ -32,6 +33,6 @@ internal sealed class SourceApiKey
 
     public override string ToString() =>
         ParameterName is not null ? $"{Header} from SSM parameter {ParameterName}"
-        : Value is not null ? $"{Header} from {Settings.SettingNames.SourceApiKey} (redacted)"
+        : Value is not null ? $"{Header} from {SettingNames.SourceApiKey} (redacted)"
         : "none";
 }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Polly;
 using S3ZipExport.Settings;
+using S3ZipExport.Telemetry;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Source;
 
@@ -11,13 +13,13 @@ namespace S3ZipExport.Source;
 /// <paramref name="origin"/> is the configured source URL the request belongs to: the API key and the extra headers
 /// go to its origin only.
 /// </summary>
-internal sealed class SourceRequestSender(HttpClient client, ExportSettings settings, string? apiKey, AttemptBudget budget, Uri origin, RequestPacer pacer)
+internal sealed class SourceRequestSender(HttpClient client, SourceOptions options, string? apiKey, AttemptBudget budget, Uri origin, RequestPacer pacer)
 {
     // Redirects are followed here, not by the handler: the API key must not follow one to another origin.
     private const int MaxRedirects = 5;
 
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(settings, budget, origin);
-    private readonly ResiliencePipeline _timeout = SourceRetryPipeline.CreateTimeout(settings);
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(options.RetryBase, budget, origin);
+    private readonly ResiliencePipeline _timeout = SourceRetryPipeline.CreateTimeout(options.ReadTimeout);
 
     public AttemptBudget Budget => budget;
 
@@ -71,10 +73,10 @@ internal sealed class SourceRequestSender(HttpClient client, ExportSettings sett
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, target);
             if (apiKey is not null && SameOrigin(target, origin))
-                request.Headers.TryAddWithoutValidation(settings.SourceApiKey.Header, apiKey);
+                request.Headers.TryAddWithoutValidation(options.ApiKey.Header, apiKey);
             // HttpClient adds a default header (Accept, User-Agent) only when the request has none of that name.
             if (SameOrigin(target, origin))
-                foreach (var (name, value) in settings.SourceHeaders)
+                foreach (var (name, value) in options.Headers)
                     request.Headers.TryAddWithoutValidation(name, value);
             if (from is not null)
             {

@@ -19,7 +19,7 @@ internal static class SourceRetryPipeline
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(ExportSettings settings, AttemptBudget budget, Uri url)
+    public static ResiliencePipeline<HttpResponseMessage> Create(TimeSpan retryBase, AttemptBudget budget, Uri url)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (budget.Max > 1)
@@ -30,10 +30,10 @@ internal static class SourceRetryPipeline
                 MaxRetryAttempts = budget.Max - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                Delay = settings.SourceRetryBase,
-                MaxDelay = settings.SourceRetryBase > MaxBackoff ? settings.SourceRetryBase : MaxBackoff,
+                Delay = retryBase,
+                MaxDelay = retryBase > MaxBackoff ? retryBase : MaxBackoff,
                 ShouldHandle = args => ValueTask.FromResult(budget.HasAttemptLeft && ShouldRetry(args.Outcome)),
-                DelayGenerator = args => ValueTask.FromResult(ServerAskedDelay(args.Outcome.Result, args.AttemptNumber, settings.SourceRetryBase)),
+                DelayGenerator = args => ValueTask.FromResult(ServerAskedDelay(args.Outcome.Result, args.AttemptNumber, retryBase)),
                 OnRetry = args =>
                 {
                     JsonLog.Info("source request failed, retrying", new Dictionary<string, object?>
@@ -52,8 +52,8 @@ internal static class SourceRetryPipeline
     }
 
     /// <summary>Bounds the wait for one attempt's response headers; inside the retry, so a timeout is retried.</summary>
-    public static ResiliencePipeline CreateTimeout(ExportSettings settings) =>
-        new ResiliencePipelineBuilder().AddTimeout(settings.SourceReadTimeout).Build();
+    public static ResiliencePipeline CreateTimeout(TimeSpan readTimeout) =>
+        new ResiliencePipelineBuilder().AddTimeout(readTimeout).Build();
 
     public static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Result is { } response ? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}" : outcome.Exception?.Message ?? "unknown";

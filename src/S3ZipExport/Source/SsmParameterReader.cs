@@ -1,7 +1,8 @@
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using S3ZipExport.Settings;
+using S3ZipExport.Contract;
+using S3ZipExport.Aws;
 
 namespace S3ZipExport.Source;
 
@@ -15,12 +16,12 @@ internal static class SsmParameterReader
     private static readonly Dictionary<string, string> Cache = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
-    public static async Task<string> GetAsync(string name, ExportSettings settings, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    public static async Task<string> GetAsync(string name, AwsOptions aws, CancellationToken ct)
     {
         lock (Gate)
             if (Cache.TryGetValue(name, out var cached)) return cached;
 
-        using var ssm = CreateClient(settings, environment);
+        using var ssm = AwsClients.Ssm(aws);
         GetParameterResponse response;
         try
         {
@@ -40,16 +41,5 @@ internal static class SsmParameterReader
             throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' is empty.");
         lock (Gate) Cache[name] = value;
         return value;
-    }
-
-    private static AmazonSimpleSystemsManagementClient CreateClient(ExportSettings settings, IReadOnlyDictionary<string, string?> environment)
-    {
-        var region = AwsEnvironment.Region(environment);
-        var config = new AmazonSimpleSystemsManagementConfig();
-        AwsEnvironment.PointAt(config, settings.SsmEndpoint, region);
-
-        return AwsEnvironment.Credentials(environment) is { } credentials
-            ? new AmazonSimpleSystemsManagementClient(credentials, config)
-            : new AmazonSimpleSystemsManagementClient(config);
     }
 }

@@ -22,9 +22,9 @@ namespace S3ZipExport.Upload;
 internal sealed class MultipartUploadStream : Stream
 {
     private readonly IAmazonS3 _s3;
-    private readonly UploadTarget _target;
+    private readonly UploadOptions _target;
     private readonly string _uploadId;
-    private readonly long _basePartBytes;
+    private readonly PartSizeSchedule _parts;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop;
     private readonly ConcurrentBag<byte[]> _freeBuffers = [];
@@ -38,18 +38,18 @@ internal sealed class MultipartUploadStream : Stream
     private int _failedPart;
     private bool _finished;
 
-    private MultipartUploadStream(IAmazonS3 s3, UploadTarget target, string uploadId, long basePartBytes, int concurrency, CancellationToken ct)
+    private MultipartUploadStream(IAmazonS3 s3, UploadOptions target, string uploadId, CancellationToken ct)
     {
         _s3 = s3;
         _target = target;
         _uploadId = uploadId;
-        _basePartBytes = basePartBytes;
-        _slots = new SemaphoreSlim(concurrency, concurrency);
+        _parts = target.Parts;
+        _slots = new SemaphoreSlim(target.Concurrency, target.Concurrency);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _current = NewBuffer(PartSizeSchedule.SizeOf(1, basePartBytes));
+        _current = NewBuffer(_parts.SizeOf(1));
     }
 
-    public static async Task<MultipartUploadStream> StartAsync(IAmazonS3 s3, UploadTarget target, long basePartBytes, int concurrency, CancellationToken ct)
+    public static async Task<MultipartUploadStream> StartAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
     {
         var response = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
@@ -62,7 +62,7 @@ internal sealed class MultipartUploadStream : Stream
             ServerSideEncryptionMethod = target.ServerSideEncryption is { } sse ? ServerSideEncryptionMethod.FindValue(sse) : null,
             ServerSideEncryptionKeyManagementServiceKeyId = target.SseKmsKeyId,
         }, ct);
-        return new MultipartUploadStream(s3, target, response.UploadId, basePartBytes, concurrency, ct);
+        return new MultipartUploadStream(s3, target, response.UploadId, ct);
     }
 
     public string UploadId => _uploadId;
@@ -174,7 +174,7 @@ internal sealed class MultipartUploadStream : Stream
         _inFlight.Add(UploadPartAsync(buffer, length, number));
         _inFlight.RemoveAll(t => t.IsCompletedSuccessfully);
         if (_partNumber <= PartSizeSchedule.MaxParts)
-            _current = TakeBuffer(PartSizeSchedule.SizeOf(_partNumber, _basePartBytes));
+            _current = TakeBuffer(_parts.SizeOf(_partNumber));
         _filled = 0;
     }
 
@@ -241,7 +241,7 @@ internal sealed class MultipartUploadStream : Stream
         if (_failure is not { } failure) return;
         var status = failure is AmazonS3Exception s3 ? $"{s3.ErrorCode} (HTTP {(int)s3.StatusCode}): " : "";
         throw new IOException(
-            $"Uploading part {_failedPart} of s3://{_target.Bucket}/{_target.Key} failed after {1 + S3ClientFactory.UploadRetries} attempts: {status}{failure.Message}", failure);
+            $"Uploading part {_failedPart} of s3://{_target.Bucket}/{_target.Key} failed after {1 + Aws.AwsClients.S3Retries} attempts: {status}{failure.Message}", failure);
     }
 
     public override void Write(byte[] buffer, int offset, int count) =>

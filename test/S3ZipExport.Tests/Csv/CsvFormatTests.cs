@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Csv;
 using S3ZipExport.Settings;
+using S3ZipExport.Records;
 
 namespace S3ZipExport.Tests.Csv;
 
@@ -65,7 +66,7 @@ public class CsvFormatTests
     [Fact]
     public void StartNewFile_writes_the_BOM_and_header_again_and_restarts_the_row_count_of_the_file()
     {
-        var specs = ColumnSpec.ParseList("a", []);
+        var specs = S3ZipExport.Settings.ColumnListParser.Parse("a", []);
         var first = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CsvRowWriter(first.Writer, specs, new CsvFormat { Encoding = CsvEncoding.Utf8Bom });
         writer.OnRecord("""{"a":1}"""u8, 0, 0);
@@ -89,7 +90,7 @@ public class CsvFormatTests
     public void StartNewFile_without_a_new_output_continues_in_the_same_pipe()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var writer = new CsvRowWriter(pipe.Writer, ColumnSpec.ParseList("a", []), new CsvFormat { Delimiter = (byte)'\t' });
+        var writer = new CsvRowWriter(pipe.Writer, S3ZipExport.Settings.ColumnListParser.Parse("a", []), new CsvFormat { Delimiter = (byte)'\t' });
         writer.OnRecord("""{"a":1}"""u8, 0, 0);
         writer.StartNewFile();
         pipe.Writer.Complete();

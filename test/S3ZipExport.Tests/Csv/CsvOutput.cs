@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Csv;
 using S3ZipExport.Settings;
+using S3ZipExport.Records;
 
 namespace S3ZipExport.Tests.Csv;
 
@@ -15,7 +16,7 @@ internal static class CsvOutput
     public static (byte[] Bytes, CsvRowWriter Writer) Write(string columns, CsvFormat format, params string[] records)
     {
         var errors = new List<string>();
-        var specs = ColumnSpec.ParseList(columns, errors);
+        var specs = S3ZipExport.Settings.ColumnListParser.Parse(columns, errors);
         Assert.Empty(errors);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CsvRowWriter(pipe.Writer, specs, format);

@@ -1,4 +1,5 @@
 using S3ZipExport.Settings;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Tests.Deploy;
 
@@ -55,17 +56,19 @@ public class EnvironmentTests
         }).FunctionEnvironment();
         Assert.DoesNotContain("AWS_ENDPOINT_URL_S3", environment.Keys);   // on AWS the SDK's own endpoint is used
 
+        // Lambda sets the memory size; the template's default is 1,024 MB.
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = DeployFiles.DefaultOf(DeployFiles.Function.Properties["MemorySize"]);
         var scheduled = File.ReadAllBytes(DeployFiles.PathOf("events/scheduled.json"));
         var settings = SettingsReader.Read(environment, InvocationEvent.Parse(scheduled, TimeProvider.System));
 
-        Assert.Equal("s3zipexport-exportbucket-abc123", settings.Bucket);
-        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", settings.Key);
-        Assert.StartsWith(DeployFiles.DefaultOf(new System.Text.Json.Nodes.JsonObject { ["Ref"] = "ExportPrefix" }), settings.Key);
-        Assert.Equal(["events"], settings.RecordsPath);
-        Assert.Equal(8 * 1024 * 1024, settings.PartSizeBytes);
-        Assert.Equal(4, settings.UploadConcurrency);
-        Assert.Equal(Environment.ProcessorCount, settings.CompressionThreads);   // empty parameter: the code's default
-        Assert.Null(settings.S3Endpoint);
+        Assert.Equal("s3zipexport-exportbucket-abc123", settings.Upload.Bucket);
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", settings.Upload.Key);
+        Assert.StartsWith(DeployFiles.DefaultOf(new System.Text.Json.Nodes.JsonObject { ["Ref"] = "ExportPrefix" }), settings.Upload.Key);
+        Assert.Equal(["events"], settings.Records.RecordsPath);
+        Assert.Equal(8 * 1024 * 1024, settings.Upload.PartBytes);
+        Assert.Equal(4, settings.Upload.Concurrency);
+        Assert.Equal(1, settings.Archive.Threads);   // empty parameter: the code's default, from 1,024 MB's CPU share (0.58 vCPU)
+        Assert.Null(settings.Aws.S3Endpoint);
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public class EnvironmentTests
     {
         var key = DeployFiles.Function.Properties["Environment"]!["Variables"]!["EXPORT_KEY"]!["Fn::Sub"]!.GetValue<string>();
         Assert.StartsWith("${ExportPrefix}", key);
-        Assert.Equal(SettingsReader.DefaultKey,
+        Assert.Equal(ObjectKeyTemplate.Default,
             DeployFiles.Parameters["ExportPrefix"]!["Default"]!.GetValue<string>() + DeployFiles.Parameters["KeyTemplate"]!["Default"]!.GetValue<string>());
     }
 

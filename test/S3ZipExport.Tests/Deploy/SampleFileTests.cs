@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using S3ZipExport.Settings;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Tests.Deploy;
 
@@ -80,10 +81,10 @@ public class SampleFileTests
 
         var settings = SettingsReader.Read(environment, InvocationEvent.Parse(File.ReadAllBytes(DeployFiles.PathOf("events/manual.json")), TimeProvider.System));
 
-        Assert.Equal("exports", settings.Bucket);
-        Assert.Equal("exports/manual/test-run.zip", settings.Key);
-        Assert.Equal(new Uri("http://host.docker.internal:4568"), settings.S3Endpoint);
-        Assert.Equal("http", settings.SourceUrl.Scheme);
+        Assert.Equal("exports", settings.Upload.Bucket);
+        Assert.Equal("exports/manual/test-run.zip", settings.Upload.Key);
+        Assert.Equal(new Uri("http://host.docker.internal:4568"), settings.Aws.S3Endpoint);
+        Assert.Equal("http", settings.Source.Urls[0].Scheme);
     }
 
     [Fact]

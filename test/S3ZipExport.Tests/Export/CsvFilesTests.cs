@@ -1,4 +1,5 @@
 using S3ZipExport.Export;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Tests.Export;
 

@@ -34,7 +34,7 @@ public class ParseOnceTests
     private static async Task<(string Csv, Exception? Error)> RunAsync(byte[] source, bool parseOnce, int chunk, string columns = Columns, bool ndjson = false)
     {
         var errors = new List<string>();
-        var specs = ColumnSpec.ParseList(columns, errors);
+        var specs = S3ZipExport.Settings.ColumnListParser.Parse(columns, errors);
         Assert.Empty(errors);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CsvRowWriter(pipe.Writer, specs);

@@ -1,3 +1,4 @@
+using S3ZipExport.Export;
 using System.Text;
 using S3ZipExport.Csv;
 using S3ZipExport.Settings;
@@ -6,7 +7,7 @@ namespace S3ZipExport.Tests.Settings;
 
 public class CsvSettingsReaderTests
 {
-    private static ExportSettings Read(params (string Name, string? Value)[] changes)
+    private static ExportPlan Read(params (string Name, string? Value)[] changes)
     {
         var env = new Dictionary<string, string?>
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using S3ZipExport.Settings;
 using S3ZipExport.Tests.Source;
+using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Tests.Settings;
 

@@ -1,3 +1,4 @@
+using S3ZipExport.Export;
 using System.IO.Compression;
 using System.Text;
 using S3ZipExport.Settings;
@@ -14,7 +15,7 @@ public class SettingsReaderTests
         ["EXPORT_BUCKET"] = "my-exports",
     };
 
-    private static ExportSettings Read(Dictionary<string, string?> env, string payload = """{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"abc-123"}""") =>
+    private static ExportPlan Read(Dictionary<string, string?> env, string payload = """{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"abc-123"}""") =>
         SettingsReader.Read(env, InvocationEvent.Parse(Encoding.UTF8.GetBytes(payload), TimeProvider.System));
 
     private static Dictionary<string, string?> With(params (string Name, string? Value)[] changes)
@@ -28,15 +29,15 @@ public class SettingsReaderTests
     public void Defaults_apply_when_only_the_required_settings_are_set()
     {
         var s = Read(Minimal);
-        Assert.Equal(["events"], s.RecordsPath);
-        Assert.Equal(["title", "started_at", "ended_at"], s.Columns.Select(c => c.Header));
-        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Key);
-        Assert.Equal("events.csv", s.EntryName);
-        Assert.Equal(8 * 1024 * 1024, s.PartSizeBytes);
-        Assert.Equal(4, s.UploadConcurrency);
-        Assert.Equal(CompressionLevel.Optimal, s.CompressionLevel);
-        Assert.Null(s.S3Endpoint);
-        Assert.Equal(ScheduledTime, s.InvocationTime);
+        Assert.Equal(["events"], s.Records.RecordsPath);
+        Assert.Equal(["title", "started_at", "ended_at"], s.Records.Columns.Select(c => c.Header));
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Upload.Key);
+        Assert.Equal("events.csv", s.Archive.EntryName);
+        Assert.Equal(8 * 1024 * 1024, s.Upload.PartBytes);
+        Assert.Equal(4, s.Upload.Concurrency);
+        Assert.Equal(CompressionLevel.Optimal, s.Archive.Level);
+        Assert.Null(s.Aws.S3Endpoint);
+        Assert.Equal(ScheduledTime, s.Run.Time);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public class SettingsReaderTests
 
     [Fact]
     public void Plain_http_source_is_allowed_when_asked_for() =>
-        Assert.Equal("http", Read(With(("EXPORT_SOURCE_URL", "http://127.0.0.1:9/x"), ("EXPORT_ALLOW_HTTP", "true"))).SourceUrl.Scheme);
+        Assert.Equal("http", Read(With(("EXPORT_SOURCE_URL", "http://127.0.0.1:9/x"), ("EXPORT_ALLOW_HTTP", "true"))).Source.Urls[0].Scheme);
 
     [Fact]
     public void Secret_query_values_are_redacted_in_errors()
@@ -92,15 +93,15 @@ public class SettingsReaderTests
 
     [Fact]
     public void Empty_records_path_means_the_document_is_the_array() =>
-        Assert.Empty(Read(With(("EXPORT_RECORDS_PATH", ""))).RecordsPath);
+        Assert.Empty(Read(With(("EXPORT_RECORDS_PATH", ""))).Records.RecordsPath);
 
     [Fact]
     public void Manual_payload_overrides_environment_settings_by_name()
     {
         var s = Read(Minimal, """{"EXPORT_KEY":"manual/{id}.zip","EXPORT_PART_SIZE_MIB":16,"id":"run-1","time":"2026-01-02T03:04:05Z"}""");
-        Assert.Equal("manual/run-1.zip", s.Key);
-        Assert.Equal(16, s.PartSizeMiB);
-        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), s.InvocationTime);
+        Assert.Equal("manual/run-1.zip", s.Upload.Key);
+        Assert.Equal(16L * 1024 * 1024, s.Upload.PartBytes);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), s.Run.Time);
     }
 
     [Fact]
@@ -115,22 +116,22 @@ public class SettingsReaderTests
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var s = Read(Minimal, """{"EXPORT_KEY":"m/{time:yyyyMMdd}.zip"}""");
-        Assert.InRange(s.InvocationTime, before, DateTimeOffset.UtcNow.AddSeconds(1));
-        Assert.Equal($"m/{s.InvocationTime:yyyyMMdd}.zip", s.Key);
+        Assert.InRange(s.Run.Time, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal($"m/{s.Run.Time:yyyyMMdd}.zip", s.Upload.Key);
     }
 
     [Fact]
     public void EventBridge_event_fields_other_than_time_and_id_are_not_settings()
     {
         var s = Read(Minimal, """{"version":"0","id":"e-1","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-24T18:00:00Z","region":"ap-northeast-1","resources":[],"detail":{}}""");
-        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Key);
+        Assert.Equal("exports/2026/11/24/events-20261124T180000Z.zip", s.Upload.Key);
     }
 
     [Fact]
     public void Event_time_with_an_offset_is_converted_to_UTC_for_the_key()
     {
         var s = Read(With(("EXPORT_KEY", "{time:yyyy-MM-dd HH}")), """{"detail-type":"Scheduled Event","time":"2026-11-25T03:00:00+09:00"}""");
-        Assert.Equal("2026-11-24 18", s.Key);
+        Assert.Equal("2026-11-24 18", s.Upload.Key);
     }
 
     [Fact]
@@ -140,9 +141,9 @@ public class SettingsReaderTests
     [Fact]
     public void Timeout_leaves_a_margin_to_abort_cleanly()
     {
-        Assert.Equal(TimeSpan.FromSeconds(855), Read(With(("EXPORT_TIMEOUT_SECONDS", "900"))).StopAfter);
-        Assert.Equal(TimeSpan.FromSeconds(50), Read(With(("EXPORT_TIMEOUT_SECONDS", "60"))).StopAfter);
-        Assert.Null(Read(Minimal).StopAfter);
+        Assert.Equal(TimeSpan.FromSeconds(855), Read(With(("EXPORT_TIMEOUT_SECONDS", "900"))).Run.StopAfter);
+        Assert.Equal(TimeSpan.FromSeconds(50), Read(With(("EXPORT_TIMEOUT_SECONDS", "60"))).Run.StopAfter);
+        Assert.Null(Read(Minimal).Run.StopAfter);
     }
 
     [Fact]

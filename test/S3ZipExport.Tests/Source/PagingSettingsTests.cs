@@ -1,3 +1,5 @@
+using S3ZipExport.Source;
+using S3ZipExport.Export;
 using System.Text;
 using S3ZipExport.Settings;
 
@@ -12,7 +14,7 @@ public class PagingSettingsTests
         ["EXPORT_BUCKET"] = "my-exports",
     };
 
-    private static ExportSettings Read(params (string Name, string? Value)[] changes)
+    private static ExportPlan Read(params (string Name, string? Value)[] changes)
     {
         var env = new Dictionary<string, string?>(Minimal);
         foreach (var (name, value) in changes) env[name] = value;
@@ -26,29 +28,28 @@ public class PagingSettingsTests
     public void Defaults_are_one_JSON_document_without_paging_pauses_or_extra_headers()
     {
         var s = Read();
-        Assert.Equal(SourcePaging.None, s.SourcePaging);
-        Assert.Equal(SourceFormat.Json, s.SourceFormat);
-        Assert.Equal(TimeSpan.Zero, s.SourceMinInterval);
-        Assert.Empty(s.SourceHeaders);
-        Assert.Equal([s.SourceUrl], s.SourceUrls);
+        Assert.Null(s.Source.Paging);
+        Assert.Equal(SourceFormat.Json, s.Source.Format);
+        Assert.Equal(TimeSpan.Zero, s.Source.MinInterval);
+        Assert.Empty(s.Source.Headers);
+        Assert.Single(s.Source.Urls);
     }
 
     [Fact]
     public void Offset_paging_defaults_follow_connpass_v2_and_wait_a_second_between_requests()
     {
         var s = Read(("EXPORT_SOURCE_PAGING", "offset"));
-        Assert.Equal(SourcePaging.Offset, s.SourcePaging);
-        Assert.Equal(("start", 1, "count", 100), (s.PageStartParam, s.PageStartBase, s.PageSizeParam, s.PageSize));
-        Assert.Equal(["results_available"], s.PageTotalPath);
-        Assert.Equal(TimeSpan.FromSeconds(1), s.SourceMinInterval);
+        var paging = Assert.IsType<OffsetPaging>(s.Source.Paging);
+        Assert.Equal(("start", 1, "count", 100), (paging.StartParam, paging.StartBase, paging.SizeParam, paging.Size));
+        Assert.Equal(["results_available"], paging.TotalPath);
+        Assert.Equal(TimeSpan.FromSeconds(1), s.Source.MinInterval);
     }
 
     [Fact]
     public void Several_URLs_separated_by_spaces_or_newlines_are_kept_in_order_and_the_first_is_SourceUrl()
     {
         var s = Read(("EXPORT_SOURCE_URL", " https://connpass.com/api/v2/events/?ym=202610\n https://connpass.com/api/v2/events/?ym=202611  https://connpass.com/api/v2/events/?ym=202612\r\n"));
-        Assert.Equal(["ym=202610", "ym=202611", "ym=202612"], s.SourceUrls.Select(u => u.Query.TrimStart('?')));
-        Assert.Equal(s.SourceUrls[0], s.SourceUrl);
+        Assert.Equal(["ym=202610", "ym=202611", "ym=202612"], s.Source.Urls.Select(u => u.Query.TrimStart('?')));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class PagingSettingsTests
     public void Extra_headers_are_name_value_lines_and_blank_lines_are_skipped()
     {
         var s = Read(("EXPORT_SOURCE_HEADERS", "Accept-Language: ja\n\n X-Client :  nightly export: v2 \r\n"));
-        Assert.Equal([new("Accept-Language", "ja"), new("X-Client", "nightly export: v2")], s.SourceHeaders);
+        Assert.Equal([new("Accept-Language", "ja"), new("X-Client", "nightly export: v2")], s.Source.Headers);
     }
 
     [Theory]
@@ -99,12 +100,12 @@ public class PagingSettingsTests
     [Fact]
     public void JSON_Lines_has_no_total_so_the_default_total_path_is_dropped_and_an_explicit_one_is_an_error()
     {
-        Assert.Empty(Read(("EXPORT_SOURCE_FORMAT", "ndjson"), ("EXPORT_SOURCE_PAGING", "offset")).PageTotalPath);
+        Assert.Empty(Read(("EXPORT_SOURCE_FORMAT", "ndjson"), ("EXPORT_SOURCE_PAGING", "offset")).Source.Paging!.TotalPath);
         Assert.Contains("EXPORT_PAGE_TOTAL_PATH: 'total' cannot be read: EXPORT_SOURCE_FORMAT=ndjson",
             Fail(("EXPORT_SOURCE_FORMAT", "ndjson"), ("EXPORT_PAGE_TOTAL_PATH", "total")));
     }
 
     [Fact]
     public void Total_path_set_empty_pages_until_an_empty_page() =>
-        Assert.Empty(Read(("EXPORT_SOURCE_PAGING", "offset"), ("EXPORT_PAGE_TOTAL_PATH", "")).PageTotalPath);
+        Assert.Empty(Read(("EXPORT_SOURCE_PAGING", "offset"), ("EXPORT_PAGE_TOTAL_PATH", "")).Source.Paging!.TotalPath);
 }

@@ -1,3 +1,4 @@
+using S3ZipExport.Export;
 using System.Text;
 using S3ZipExport.Settings;
 
@@ -11,7 +12,7 @@ public class SourceSettingsTests
         ["EXPORT_BUCKET"] = "my-exports",
     };
 
-    private static ExportSettings Read(params (string Name, string Value)[] changes)
+    private static ExportPlan Read(params (string Name, string Value)[] changes)
     {
         var env = new Dictionary<string, string?>(Minimal);
         foreach (var (name, value) in changes) env[name] = value;
@@ -22,13 +23,13 @@ public class SourceSettingsTests
     public void Defaults_are_five_attempts_one_second_base_a_minute_of_silence_and_no_key()
     {
         var s = Read();
-        Assert.Equal(5, s.SourceMaxAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(1), s.SourceRetryBase);
-        Assert.Equal(TimeSpan.FromSeconds(60), s.SourceReadTimeout);
-        Assert.Null(s.SourceApiKey.ParameterName);
-        Assert.Null(s.SourceApiKey.Value);
-        Assert.Equal("X-API-Key", s.SourceApiKey.Header);
-        Assert.Null(s.SsmEndpoint);
+        Assert.Equal(5, s.Source.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(1), s.Source.RetryBase);
+        Assert.Equal(TimeSpan.FromSeconds(60), s.Source.ReadTimeout);
+        Assert.Null(s.Source.ApiKey.ParameterName);
+        Assert.Null(s.Source.ApiKey.Value);
+        Assert.Equal("X-API-Key", s.Source.ApiKey.Header);
+        Assert.Null(s.Aws.SsmEndpoint);
     }
 
     [Theory]

@@ -123,7 +123,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ExportAsync(key));
         _log.WriteLine(e.ToString());
         Assert.Contains("InternalError", e.ToString());
-        Assert.Equal(1 + S3ZipExport.Upload.S3ClientFactory.UploadRetries,
+        Assert.Equal(1 + S3ZipExport.Aws.AwsClients.S3Retries,
             _s3.Proxy.Requests.Count(r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2));
         Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.AbortMultipartUpload && r.Succeeded);
         await AssertNothingLeftAsync(key);

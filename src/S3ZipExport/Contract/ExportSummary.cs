@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace S3ZipExport.Export;
+namespace S3ZipExport.Contract;
 
 /// <summary>What the handler returns and logs at the end: where the object is and what went into it.</summary>
 internal sealed record ExportSummary(

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace S3ZipExport.Archive;
+namespace S3ZipExport.Pipeline;
 
 /// <summary>
 /// Picks the exception to report when one of two pipeline stages fails. A failing stage cancels the shared

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace S3ZipExport.Settings;
+namespace S3ZipExport.Telemetry;
 
 /// <summary>
 /// The form of a URL that logs and errors may show. An http(s) URL keeps its scheme, host, port and path, and the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using S3ZipExport.Archive;
 
-namespace S3ZipExport.Export;
+namespace S3ZipExport.Pipeline;
 
 /// <summary>
 /// The memory of one export's CSV pipes: 64 KiB blocks from a <see cref="ReusePool{T}"/>. Left to themselves the

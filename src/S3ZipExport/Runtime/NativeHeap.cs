@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace S3ZipExport.Archive;
+namespace S3ZipExport.Runtime;
 
 /// <summary>
 /// Makes glibc's malloc give blocks of 128 KiB and more back to the system as soon as they are freed.

@@ -1,8 +1,9 @@
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
 using S3ZipExport.Settings;
+using S3ZipExport.Tests.Csv;
 
-namespace S3ZipExport.Tests.Csv;
+namespace S3ZipExport.Tests.Records;
 
 public class ColumnFormatterTests
 {
@@ -90,7 +91,7 @@ public class ColumnFormatterTests
     public void Column_list_parses_formatters_and_escaped_commas()
     {
         var errors = new List<string>();
-        var columns = ColumnSpec.ParseList(@"title, Start=started_at|datetime:yyyy/MM/dd HH:mm,tags|join:\,,A\,B=x", errors);
+        var columns = S3ZipExport.Settings.ColumnListParser.Parse(@"title, Start=started_at|datetime:yyyy/MM/dd HH:mm,tags|join:\,,A\,B=x", errors);
         Assert.Empty(errors);
         Assert.Equal(["title", "Start", "tags", "A,B"], columns.Select(c => c.Header));
         Assert.Null(columns[0].Formatter);
@@ -110,7 +111,7 @@ public class ColumnFormatterTests
     public void Bad_formatter_is_refused_naming_EXPORT_COLUMNS_and_the_column(string columns, string expected)
     {
         var errors = new List<string>();
-        ColumnSpec.ParseList(columns, errors);
+        S3ZipExport.Settings.ColumnListParser.Parse(columns, errors);
         var error = Assert.Single(errors);
         Assert.StartsWith("EXPORT_COLUMNS: ", error);
         Assert.Contains(expected, error);

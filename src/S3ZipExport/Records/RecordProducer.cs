@@ -2,8 +2,10 @@ using System.Diagnostics;
 using S3ZipExport.Records;
 using S3ZipExport.Settings;
 using S3ZipExport.Telemetry;
+using S3ZipExport.Contract;
+using S3ZipExport.Source;
 
-namespace S3ZipExport.Source;
+namespace S3ZipExport.Records;
 
 /// <summary>
 /// Reads every source document in order (each URL of EXPORT_SOURCE_URL; with EXPORT_SOURCE_PAGING=offset every page
@@ -17,13 +19,13 @@ namespace S3ZipExport.Source;
 ///      URL, in order, even for a URL without records) after everything of URL i-1 has been flushed to the sink.
 ///   3. Dispose (await using): closes the first response if <see cref="RunAsync"/> never ran.
 /// </summary>
-internal sealed class RecordProducer(ExportSettings settings, HttpSource source) : IAsyncDisposable
+internal sealed class RecordProducer(SourceOptions options, RecordOptions records, TimeSpan? stopAfter, HttpSource source) : IAsyncDisposable
 {
     // The reader being read and what the documents before it produced, swapped as one so progress stays consistent.
     private sealed record Current(IRecordReader Reader, long RecordsBefore, long BytesBefore);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly IReadOnlyList<Uri> _urls = settings.SourceUrls;
+    private readonly IReadOnlyList<Uri> _urls = options.Urls;
     private SourceBody? _first;
     private volatile Current? _current;
 
@@ -37,13 +39,13 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
     public int Requests => source.Requests;
 
     /// <summary>Several documents: errors then say which one (URL with its paging parameters, secrets redacted).</summary>
-    private bool Several => _urls.Count > 1 || settings.SourcePaging != SourcePaging.None;
+    private bool Several => options.HasSeveralDocuments;
 
     /// <summary>Sends the first request (page 1 of URL 1) and keeps its body for <see cref="RunAsync"/>.</summary>
     public async Task OpenFirstAsync(CancellationToken ct)
     {
         if (_first is not null || _current is not null) throw new InvalidOperationException("The first source document is already open.");
-        _first = await source.OpenAsync(RequestUrl(_urls[0], settings.PageStartBase), _urls[0], ct);
+        _first = await source.OpenAsync(RequestUrl(_urls[0], options.Paging?.StartBase ?? 0), _urls[0], ct);
     }
 
     public async Task RunAsync(IRecordSink sink, Action<int> onSourceStart, CancellationToken ct)
@@ -51,10 +53,10 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
         for (var i = 0; i < _urls.Count; i++)
         {
             onSourceStart(i);
-            if (settings.SourcePaging == SourcePaging.None)
-                await ReadDocumentAsync(_urls[i], _urls[i], sink, ct);
+            if (options.Paging is { } paging)
+                await ReadPagesAsync(_urls[i], paging, sink, ct);
             else
-                await ReadPagesAsync(_urls[i], sink, ct);
+                await ReadDocumentAsync(_urls[i], _urls[i], sink, ct);
         }
     }
 
@@ -64,9 +66,9 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
     /// the total is reached or a page has no records. The latest page's total counts: offset paging cannot give a
     /// consistent snapshot of a list that changes while it is read, so a change is logged, not fatal.
     /// </summary>
-    private async Task ReadPagesAsync(Uri url, IRecordSink sink, CancellationToken ct)
+    private async Task ReadPagesAsync(Uri url, OffsetPaging paging, IRecordSink sink, CancellationToken ct)
     {
-        var start = (long)settings.PageStartBase;
+        var start = (long)paging.StartBase;
         long? total = null;
         long records = 0;
         var pages = 0;
@@ -76,10 +78,10 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
             var (count, pageTotal) = await ReadDocumentAsync(pageUrl, url, sink, ct);
             pages++;
             records += count;
-            if (settings.PageTotalPath.Count > 0)
+            if (paging.TotalPath.Count > 0)
             {
                 if (pageTotal is null)
-                    throw new BadInputException($"Source {UrlRedaction.Redact(pageUrl)} has no total at '{string.Join('.', settings.PageTotalPath)}' ({SettingNames.PageTotalPath}); " +
+                    throw new BadInputException($"Source {UrlRedaction.Redact(pageUrl)} has no total at '{string.Join('.', paging.TotalPath)}' ({SettingNames.PageTotalPath}); " +
                                                 "set it to the field holding the number of records available, or set it empty to page until a page has no records.");
                 if (total is not null && pageTotal != total)
                     JsonLog.Info("source total changed while paging", new Dictionary<string, object?>
@@ -100,7 +102,7 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
                 break;
             }
             start += count;
-            if (total is not null && start - settings.PageStartBase >= total) break;
+            if (total is not null && start - paging.StartBase >= total) break;
         }
         JsonLog.Info("source read", new Dictionary<string, object?>
         {
@@ -114,14 +116,14 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
     /// </summary>
     private void CheckFitsDeadline(Uri url, long total, long perPage)
     {
-        if (settings.StopAfter is not { } stopAfter || settings.SourceMinInterval <= TimeSpan.Zero) return;
+        if (stopAfter is not { } limit || options.MinInterval <= TimeSpan.Zero) return;
         var pagesLeft = (total - 1) / perPage;   // pages after the first: ceil(total / perPage) - 1
-        var needed = settings.SourceMinInterval * pagesLeft;
-        if (_clock.Elapsed + needed <= stopAfter) return;
+        var needed = options.MinInterval * pagesLeft;
+        if (_clock.Elapsed + needed <= limit) return;
         throw new SourceException(
-            $"Source {UrlRedaction.Redact(url)} has {total:N0} records available; at {perPage} a page and {settings.SourceMinInterval.TotalMilliseconds:0} ms between requests " +
-            $"({SettingNames.SourceMinIntervalMs}) the other {pagesLeft:N0} pages need at least {needed.TotalSeconds:N0} s, more than the {stopAfter.TotalSeconds:N0} s this invocation has " +
-            $"({SettingNames.TimeoutSeconds}={settings.TimeoutSeconds}). Split the export: one per month (connpass: ym=YYYYMM), or fewer records per URL.");
+            $"Source {UrlRedaction.Redact(url)} has {total:N0} records available; at {perPage} a page and {options.MinInterval.TotalMilliseconds:0} ms between requests " +
+            $"({SettingNames.SourceMinIntervalMs}) the other {pagesLeft:N0} pages need at least {needed.TotalSeconds:N0} s, more than the {limit.TotalSeconds:N0} s this invocation has " +
+            $"(before {SettingNames.TimeoutSeconds}). Split the export: one per month (connpass: ym=YYYYMM), or fewer records per URL.");
     }
 
     /// <summary>Reads one document (a URL, or one page of it) into the sink; returns its record count and total.</summary>
@@ -134,10 +136,9 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
             var before = _current;
             var recordsBefore = before is null ? 0 : before.RecordsBefore + before.Reader.RecordCount;
             var bytesBefore = before is null ? 0 : before.BytesBefore + before.Reader.BytesRead;
-            IRecordReader reader = settings.SourceFormat == SourceFormat.Ndjson
+            IRecordReader reader = options.Format == SourceFormat.Ndjson
                 ? new NdjsonRecordReader(body.Content, body.ContentType) { FirstRecordIndex = recordsBefore }
-                : new JsonRecordReader(body.Content, settings.RecordsPath, body.ContentType,
-                    settings.SourcePaging == SourcePaging.Offset ? settings.PageTotalPath : null) { FirstRecordIndex = recordsBefore };
+                : new JsonRecordReader(body.Content, records.RecordsPath, body.ContentType, options.Paging?.TotalPath) { FirstRecordIndex = recordsBefore };
             _current = new Current(reader, recordsBefore, bytesBefore);
             try
             {
@@ -151,9 +152,9 @@ internal sealed class RecordProducer(ExportSettings settings, HttpSource source)
         }
     }
 
-    private Uri RequestUrl(Uri url, long start) => settings.SourcePaging == SourcePaging.None
-        ? url
-        : PageUrl.With(url, settings.PageStartParam, start, settings.PageSizeParam, settings.PageSize);
+    private Uri RequestUrl(Uri url, long start) => options.Paging is { } paging
+        ? PageUrl.With(url, paging.StartParam, start, paging.SizeParam, paging.Size)
+        : url;
 
     public async ValueTask DisposeAsync()
     {

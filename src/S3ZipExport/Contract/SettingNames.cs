@@ -1,4 +1,4 @@
-namespace S3ZipExport.Settings;
+namespace S3ZipExport.Contract;
 
 /// <summary>The environment variables the function reads: the settings contract users and the template rely on.</summary>
 internal static class SettingNames
@@ -43,7 +43,7 @@ internal static class SettingNames
     public const string CsvNewline = "EXPORT_CSV_NEWLINE";
     public const string CsvHeader = "EXPORT_CSV_HEADER";
     public const string CsvFormulaGuard = "EXPORT_CSV_FORMULA_GUARD";
-    // Source: paging, several URLs, JSON Lines and extra headers (Source/RecordProducer).
+    // Source: paging, several URLs, JSON Lines and extra headers (Records/RecordProducer).
     public const string SourcePaging = "EXPORT_SOURCE_PAGING";
     public const string PageStartParam = "EXPORT_PAGE_START_PARAM";
     public const string PageStartBase = "EXPORT_PAGE_START_BASE";

@@ -1,4 +1,4 @@
-namespace S3ZipExport.Settings;
+namespace S3ZipExport.Export;
 
 /// <summary>
 /// Lambda kills a function at its timeout without warning, which would leave the multipart upload incomplete.

@@ -1,4 +1,4 @@
-namespace S3ZipExport.Archive;
+namespace S3ZipExport.Pipeline;
 
 /// <summary>
 /// Objects (buffers, mostly) kept for reuse by one export, so the bytes streaming through make no garbage. A new
