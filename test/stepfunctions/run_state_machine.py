@@ -120,9 +120,7 @@ class Endpoint:
             status, headers, answer = error.code, dict(error.headers.items()), error.read()
         except Exception as error:  # connection refused, timeout: the endpoint is not there
             record["harnessError"] = f"POST {self.url} failed: {error!r}"
-            with self._lock:
-                self.harness_errors.append(record["harnessError"])
-            raise HarnessError(record["harnessError"]) from error
+            raise self.fail(record["harnessError"]) from error
         record["seconds"] = round(time.monotonic() - started, 3)
         record["status"] = status
         record["result"] = _json_or_text(answer)
