@@ -30,7 +30,7 @@ internal static class CsvBenchmark
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: Export.CsvFiles.PauseBytes,
             resumeWriterThreshold: Export.CsvFiles.PauseBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
         var csv = new CsvRowWriter(pipe.Writer, columns);
-        var records = new JsonRecordReader(body, ["events"], "application/json");
+        var records = new JsonRecordReader(body, ["events"], "application/json", new RecordExtraction(new RecordOptions { Columns = columns }));
         var drain = Task.Run(async () =>
         {
             await using var sink = pipe.Reader.AsStream();

@@ -24,7 +24,7 @@ internal static class CsvCorpus
         if (errors.Count > 0) throw new InvalidOperationException(string.Join("; ", errors));
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
         var csv = new CsvRowWriter(pipe.Writer, columns);
-        await new JsonRecordReader(json, ["events"], "application/json").ReadAsync(csv, ct);
+        await new JsonRecordReader(json, ["events"], "application/json", new RecordExtraction(new RecordOptions { Columns = columns })).ReadAsync(csv, ct);
         await pipe.Writer.CompleteAsync();
         var output = new MemoryStream();
         await pipe.Reader.CopyToAsync(output, ct);

@@ -21,7 +21,6 @@ internal sealed class CsvRowWriter : IRecordSink
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
-    private readonly RecordFieldExtractor _extractor;
     private readonly CsvFormat _format;
     private readonly IReadOnlyList<ColumnSpec> _columns;
     private readonly SearchValues<byte> _needsQuoting;
@@ -37,7 +36,6 @@ internal sealed class CsvRowWriter : IRecordSink
         _output = output;
         _columns = columns;
         _format = format ?? CsvFormat.Default;
-        _extractor = new RecordFieldExtractor(columns);
         _delimiter = [_format.Delimiter];
         _needsQuoting = SearchValues.Create([_format.Delimiter, (byte)'"', (byte)'\r', (byte)'\n']);
         _newline = _format.Newline == CsvNewline.CrLf ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
@@ -47,8 +45,6 @@ internal sealed class CsvRowWriter : IRecordSink
 
     /// <summary>Bytes written to the output(s), in the output encoding, BOM and headers included.</summary>
     public long BytesWritten { get; private set; }
-
-    public RecordFieldExtractor Extractor => _extractor;
 
     /// <summary>Data rows written, over all files.</summary>
     public long Rows { get; private set; }
@@ -73,20 +69,18 @@ internal sealed class CsvRowWriter : IRecordSink
         Commit();
     }
 
-    public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset)
+    /// <summary>Writes one row: the record's fields, as the record reader extracted and formatted them.</summary>
+    public void OnRecord(in RecordFields record)
     {
-        _extractor.Extract(record, index, byteOffset);
-        var values = _extractor.Values;
-        var scratch = _extractor.Scratch;
-        for (var i = 0; i < values.Length; i++)
+        for (var i = 0; i < record.Count; i++)
         {
             if (i > 0) WriteRaw(_delimiter);
-            var value = values[i];
-            if (value.Kind is FieldKind.Missing or FieldKind.Null) continue;
-            var field = (value.InScratch ? scratch : record).Slice(value.Start, value.Length);
-            var guard = _format.FormulaGuard && value.Kind == FieldKind.Text && StartsLikeFormula(field);
+            var kind = record.KindOf(i);
+            if (kind is FieldKind.Missing or FieldKind.Null) continue;
+            var field = record[i];
+            var guard = _format.FormulaGuard && kind == FieldKind.Text && StartsLikeFormula(field);
             if (_transcoder is null) WriteField(field, guard);
-            else WriteTranscodedField(field, guard, index, i);
+            else WriteTranscodedField(field, guard, record.Index, i);
         }
         WriteRaw(_newline);
         Commit();
@@ -166,7 +160,7 @@ internal sealed class CsvRowWriter : IRecordSink
         if (quote) WriteRaw("\""u8);
         if (_format.StrictEncoding && _transcoder.Unencodable != before)
             throw new BadInputException(
-                (index < 0 ? "The header" : $"Record {index}") + $", column '{_columns[column].Header}': character " +
+                (index < 0 ? "The header" : $"Record {index + 1}") + $", column '{_columns[column].Header}': character " +
                 $"U+{_transcoder.LastUnencodable:X4} ('{char.ConvertFromUtf32(_transcoder.LastUnencodable)}') has no code in Shift_JIS (CP932). " +
                 $"Unset {SettingNames.CsvStrictEncoding} to write it as '?', or use {SettingNames.CsvEncoding}=utf-8-bom.");
     }

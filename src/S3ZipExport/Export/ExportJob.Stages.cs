@@ -25,7 +25,7 @@ internal static partial class ExportJob
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var files = new CsvFiles(plan.Archive.EntryName, numbered: plan.Archive.IsSplit);
             var csv = new CsvRowWriter(files.StartNext(), plan.Records.Columns, plan.Csv);
-            var sink = new CsvFileSink(csv, files, plan.Archive, plan.Records.OnBadRecord);
+            var sink = new CsvFileSink(csv, files, plan.Archive);
             IArchiveWriter archive = plan.Archive.Format == ArchiveFormat.Gzip
                 ? new GzipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads)
                 : new ZipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads);
@@ -72,7 +72,7 @@ internal static partial class ExportJob
             {
                 Rows = csv.Rows,
                 Files = files.Count,
-                SkippedRecords = sink.SkippedRecords,
+                SkippedRecords = records.SkippedRecords,
                 UnencodableCharacters = csv.UnencodableCharacters,
             };
         }

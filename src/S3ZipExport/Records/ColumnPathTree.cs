@@ -1,5 +1,4 @@
 using System.Text;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Records;
 
@@ -15,6 +14,8 @@ internal sealed class ColumnPathTree
         /// <summary>The column this path ends at, or -1 when it only leads deeper.</summary>
         public int Column { get; set; } = -1;
         public List<Node> Children { get; } = [];
+        /// <summary>Every column at or below this node: what a repeated property name replaces (the last one wins).</summary>
+        public int[] Subtree { get; set; } = [];
     }
 
     public Node Root { get; } = new() { Name = [] };
@@ -37,5 +38,14 @@ internal sealed class ColumnPathTree
             // RecordFieldExtractor copies the value to the others.
             if (node.Column < 0) node.Column = column;
         }
+        CollectSubtrees(Root);
+    }
+
+    private static IEnumerable<int> CollectSubtrees(Node node)
+    {
+        var below = node.Children.SelectMany(CollectSubtrees).ToList();
+        if (node.Column >= 0) below.Add(node.Column);
+        node.Subtree = [.. below];
+        return below;
     }
 }

@@ -1,51 +1,45 @@
 using System.Text;
 using System.Text.Json;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Records;
 
 /// <summary>
-/// Reads a JSON document from a stream and hands each element of the records array to a sink, never holding more
-/// than the read buffer plus one record. <see cref="Utf8JsonReader"/> is a ref struct, so it cannot live across an
-/// await: each pass parses what is buffered with the state saved from the last pass, then the buffer is refilled.
-/// Memory: the <see cref="ReadWindow"/>.
+/// Reads a JSON document from a stream and hands each element of the records array on, never holding more than the
+/// read buffer plus one record. <see cref="Utf8JsonReader"/> is a ref struct, so it cannot live across an await: each
+/// pass parses what is buffered with the state saved from the last pass, then the buffer is refilled.
 /// Outside the records array it also watches one more path, the page's total (connpass's <c>results_available</c>),
 /// which may come before or after the records: once the document is read, <see cref="Total"/> holds it if present.
+/// Repeated names: the total's last one counts; the records array is the first one found, since records already
+/// exported cannot be taken back (a later array under the same name is read only to check the document).
 /// </summary>
-internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, IReadOnlyList<string>? totalPath = null)
-    : IRecordReader
+internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
+    IReadOnlyList<string>? totalPath = null) : RecordReader(body, contentType, extraction)
 {
     private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done }
 
-    private readonly ReadWindow _window = new(body);
-    private JsonReaderState _state;
+    private JsonReaderState _state = new(Options);
     private Phase _phase = Phase.Root;
     private int _skipDepth;
+    private int _bomBytes;
     private readonly IReadOnlyList<string> _totalPath = totalPath ?? [];
     // The objects entered so far, each on the way to the records array, to the total, or both; only those are entered.
     private readonly List<(bool OnRecords, bool OnTotal)> _containers = [];
     private bool _recordsDone;
+    private long? _total;
 
-    public long RecordCount { get; private set; }
-    public long BytesRead => _window.BytesRead;
+    public override long? Total => _total;
 
-    /// <summary>The index the sink is given for this document's first record: the records read before it (earlier pages, URLs).</summary>
-    public long FirstRecordIndex { get; init; }
-
-    /// <summary>The number at the total path, once the parser has passed it; null if the document has none.</summary>
-    public long? Total { get; private set; }
-
-    private long Index => FirstRecordIndex + RecordCount;
-
-    public async Task ReadAsync(IRecordSink sink, CancellationToken ct)
+    public override async Task ReadAsync(IRecordSink sink, CancellationToken ct)
     {
         while (_phase != Phase.Done)
         {
-            if (!await _window.FillAsync(ct))
-                throw new BadInputException($"Record {Index} starting near byte offset {_window.Offset} is larger than {_window.MaxBytes / (1024 * 1024)} MiB.");
-            var before = _window.Offset;
+            if (!await Window.FillAsync(ct))
+                throw new BadInputException($"Record {Number} starting near byte offset {Window.Offset} is larger than {Window.MaxBytes / (1024 * 1024)} MiB, the largest this function's memory allows.");
+            var before = Window.Offset;
             Parse(sink);
             await sink.FlushAsync(ct);
-            if (_phase != Phase.Done && _window.Offset == before && _window.IsFinal)
+            if (_phase != Phase.Done && Window.Offset == before && Window.IsFinal)
                 throw Truncated();
         }
     }
@@ -53,7 +47,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private void Parse(IRecordSink sink)
     {
         if (_phase == Phase.Root && !CheckLooksLikeJson()) return;
-        var reader = new Utf8JsonReader(_window.Unconsumed, _window.IsFinal, _state);
+        var reader = new Utf8JsonReader(Window.Unconsumed, Window.IsFinal, _state);
         long committed = 0;
         try
         {
@@ -65,11 +59,12 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         }
         catch (JsonException e)
         {
+            // One position, where the problem is: JsonException counts lines and bytes from the start of the document.
+            var where = e.LineNumber == 0 ? $"at byte offset {_bomBytes + e.BytePositionInLine}" : $"at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1} (columns count bytes)";
             throw new BadInputException(
-                $"The source is not valid JSON near byte offset {_window.Offset + committed} (line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line)" +
-                (_phase == Phase.Records ? $", in record {Index}" : "") + $": {FirstSentence(e.Message)}", e);
+                $"The source is not valid JSON {where}" + (_phase == Phase.Records ? $", in record {Number}" : "") + $": {Problem(e)}.", e);
         }
-        _window.Consume((int)committed);
+        Window.Consume((int)committed);
     }
 
     /// <summary>Advances by one complete step; false when the buffered bytes end inside it (the reader is then left as it was).</summary>
@@ -78,7 +73,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         var next = reader;
         if (!next.Read())
         {
-            if (_window.IsFinal && _phase == Phase.Trailing) _phase = Phase.Done;
+            if (Window.IsFinal && _phase == Phase.Trailing) _phase = Phase.Done;
             return false;
         }
         switch (_phase)
@@ -120,7 +115,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 {
                     if (next.TokenType != JsonTokenType.Number || !next.TryGetInt64(out var total) || total < 0)
                         throw TotalProblem($"it is {(next.TokenType == JsonTokenType.Number ? "not a whole number of 0 or more" : Describe(next.TokenType) + ", not a number")}");
-                    Total = total;
+                    _total = total;
                 }
                 else if ((toRecords || toTotal) && next.TokenType == JsonTokenType.StartObject)
                 {
@@ -156,23 +151,16 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                     break;
                 }
                 var recordStart = (int)next.TokenStartIndex;
-                var isObject = next.TokenType == JsonTokenType.StartObject;
-                if (isObject && sink.Extractor is { } extractor)
+                if (next.TokenType == JsonTokenType.StartObject)
                 {
                     // The values are found in this pass (no TrySkip first): both stop where the buffered bytes do.
-                    if (!extractor.TryExtractWhileReading(ref next, _window.Unconsumed, recordStart, Index, _window.Offset + recordStart)) return false;
-                }
-                else if (!next.TrySkip()) return false;
-                if (!isObject)
-                {
-                    sink.OnBadRecord(Index, _window.Offset + recordStart,
-                        $"Record {Index} at byte offset {_window.Offset + recordStart} is {Describe(_window.Unconsumed[recordStart])}, not an object.");
-                    RecordCount++;
+                    if (!TryExtract(ref next, Window.Unconsumed, recordStart, Window.Offset)) return false;
+                    Emit(Window.Unconsumed[recordStart..(int)next.BytesConsumed], Window.Offset + recordStart, sink);
                     break;
                 }
-                var record = _window.Unconsumed[recordStart..(int)next.BytesConsumed];
-                sink.OnRecord(record, Index, _window.Offset + recordStart);
-                RecordCount++;
+                var type = next.TokenType;
+                if (!next.TrySkip()) return false;
+                NotAnObject(type, Window.Offset + recordStart, "");
                 break;
 
             case Phase.Trailing:
@@ -185,48 +173,31 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     /// <summary>An HTML error page or a plain-text answer is the usual failure: say so with its first bytes.</summary>
     private bool CheckLooksLikeJson()
     {
-        var span = _window.Unconsumed;
-        if (span.StartsWith("\uFEFF"u8)) { _window.Consume(3); span = span[3..]; }
+        var span = Window.Unconsumed;
+        if (span.StartsWith("\uFEFF"u8))
+        {
+            Window.Consume(3);
+            _bomBytes = 3;
+            span = span[3..];
+        }
         var text = span.TrimStart(" \t\r\n"u8);
         if (text.IsEmpty)
         {
-            if (_window.IsFinal) throw new BadInputException($"The source body is empty (Content-Type '{contentType ?? "none"}'); expected JSON.");
+            if (Window.IsFinal) throw new BadInputException($"The source body is empty (Content-Type '{ContentType ?? "none"}'); expected JSON.");
             return false;
         }
         if (text[0] is (byte)'{' or (byte)'[') return true;
         var preview = Encoding.UTF8.GetString(text[..Math.Min(text.Length, 80)]).ReplaceLineEndings(" ");
-        throw new BadInputException($"The source is not JSON (Content-Type '{contentType ?? "none"}'); it starts with: {preview}");
+        throw new BadInputException($"The source is not JSON (Content-Type '{ContentType ?? "none"}'); it starts with: {preview}");
     }
 
     private BadInputException PathProblem(string what) =>
-        new($"Records path '{string.Join('.', recordsPath)}' (EXPORT_RECORDS_PATH) does not lead to an array of records: {what}.");
+        new($"Records path '{string.Join('.', recordsPath)}' ({SettingNames.RecordsPath}) does not lead to an array of records: {what}.");
 
     private BadInputException TotalProblem(string what) =>
-        new($"Total path '{string.Join('.', _totalPath)}' (EXPORT_PAGE_TOTAL_PATH) does not lead to the number of records available: {what}.");
+        new($"Total path '{string.Join('.', _totalPath)}' ({SettingNames.PageTotalPath}) does not lead to the number of records available: {what}.");
 
     private BadInputException Truncated() =>
-        new($"The source ended at byte offset {_window.Offset + _window.Unconsumed.Length} before the JSON document was complete" +
-            (_phase == Phase.Records ? $" (inside record {Index}, after {RecordCount} complete records)." : "."));
-
-    internal static string Describe(JsonTokenType type) => type switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        _ => type.ToString(),
-    };
-
-    private static string Describe(byte first) => first switch
-    {
-        (byte)'[' => "an array",
-        (byte)'"' => "a string",
-        (byte)'t' or (byte)'f' => "a boolean",
-        (byte)'n' => "null",
-        _ => "a number",
-    };
-
-    internal static string FirstSentence(string message) => message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
+        new($"The source ended at byte offset {Window.Offset + Window.Unconsumed.Length} before the JSON document was complete" +
+            (_phase == Phase.Records ? $" (inside record {Number}, after {RecordCount} complete records)." : "."));
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using S3ZipExport.Settings;
 using S3ZipExport.Contract;
 
 namespace S3ZipExport.Records;
@@ -117,7 +116,7 @@ internal sealed partial class RecordFieldExtractor
         columns.Select(c => c.Formatter is ColumnFormatter.Join j ? Encoding.UTF8.GetBytes(j.Separator) : null).ToArray();
 
     private BadRecordException FormatterFailure(long index, long byteOffset, int column, string formatter, string what) =>
-        new($"Record {index} at byte offset {byteOffset}, column '{_headers[column]}' ({SettingNames.Columns} '|{formatter}'): {what}.", index);
+        new($"Record {index + 1} (at byte offset {byteOffset}), column '{_headers[column]}' ({SettingNames.Columns} '|{formatter}'): {what}.", index);
 
     private static string Describe(FieldValue value, ReadOnlySpan<byte> bytes) => value.Kind switch
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Records;
 
@@ -10,11 +9,11 @@ namespace S3ZipExport.Records;
 /// </summary>
 internal sealed partial class RecordFieldExtractor
 {
-    private readonly ColumnPathTree _tree;
-    private readonly int[] _sameAs;  // for a column whose path repeats an earlier column's: that column, else -1
     /// <summary>The scratch buffer's size at first; it grows only for a record whose text needs more.</summary>
     public const int InitialScratchBytes = 64 * 1024;
 
+    private readonly ColumnPathTree _tree;
+    private readonly int[] _sameAs;  // for a column whose path repeats an earlier column's: that column, else -1
     private byte[] _scratch = new byte[InitialScratchBytes];
     private int _scratchUsed;
 
@@ -37,56 +36,37 @@ internal sealed partial class RecordFieldExtractor
         }
     }
 
-    /// <summary>The values found by the last <see cref="Extract"/>, one per column.</summary>
-    public FieldValue[] Values { get; }
+    private FieldValue[] Values { get; }
 
-    /// <summary>Unescaped text and compacted JSON of the last record.</summary>
-    public ReadOnlySpan<byte> Scratch => _scratch.AsSpan(0, _scratchUsed);
-
-    // The record whose values the reader already found (ExtractWhileReading), for Extract to take as they are.
-    private long _readIndex = -1;
-    private int _readLength;
+    /// <summary>Unescaped text and compacted JSON of the current record.</summary>
+    private ReadOnlySpan<byte> Scratch => _scratch.AsSpan(0, _scratchUsed);
 
     /// <summary>
-    /// Fills <see cref="Values"/> for one record: parses it, unless the record reader already did while reading it
-    /// (<see cref="TryExtractWhileReading"/>); then applies the column formatters, whose failures are the sink's to handle.
+    /// Finds every column's value with the record reader's own <see cref="Utf8JsonReader"/>, so each record is parsed
+    /// once. <paramref name="reader"/> is on the record's StartObject in <paramref name="data"/>, at
+    /// <paramref name="recordStart"/>; it is left on the EndObject. False when <paramref name="data"/> ends inside
+    /// the record (only when it is not the final block): the caller drops its copy of the reader, reads more and
+    /// calls again from the StartObject. A property name that appears twice counts once, the last one wins (as in
+    /// JSON.parse and Python's json), whether it holds the value or an object on the way to it.
     /// </summary>
-    public void Extract(ReadOnlySpan<byte> record, long index, long byteOffset)
-    {
-        if (_readIndex != index || _readLength != record.Length)
-        {
-            var reader = new Utf8JsonReader(record);
-            reader.Read();
-            Find(ref reader, record, 0, index, byteOffset);
-        }
-        _readIndex = -1;
-        for (var i = 0; i < _sameAs.Length; i++)
-            if (_sameAs[i] >= 0) Values[i] = Values[_sameAs[i]];
-        // After the copies: a raw column and a formatted column may share a path.
-        if (_formatters is not null) ApplyFormatters(record, index, byteOffset);
-    }
-
-    /// <summary>
-    /// Finds the values with the record reader's own <see cref="Utf8JsonReader"/>, so each record is parsed once
-    /// instead of once to find where it ends and again for its values. <paramref name="reader"/> is on the record's
-    /// StartObject in <paramref name="buffered"/>, at <paramref name="recordStart"/>; it is left on the EndObject.
-    /// False when the buffered bytes end inside the record: the caller drops its copy of the reader, reads more and
-    /// calls again. The following <see cref="Extract"/> for the same record then only applies the formatters.
-    /// </summary>
-    public bool TryExtractWhileReading(ref Utf8JsonReader reader, ReadOnlySpan<byte> buffered, int recordStart, long index, long byteOffset)
-    {
-        _readIndex = -1;
-        if (!Find(ref reader, buffered, recordStart, index, byteOffset)) return false;
-        _readIndex = index;
-        _readLength = (int)reader.BytesConsumed - recordStart;
-        return true;
-    }
-
-    private bool Find(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int recordStart, long index, long byteOffset)
+    public bool TryRead(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int recordStart, long index, long byteOffset)
     {
         Array.Clear(Values);
         _scratchUsed = 0;
         return Visit(ref reader, _tree.Root, data, recordStart, index, byteOffset);
+    }
+
+    /// <summary>
+    /// The record's fields once <see cref="TryRead"/> found them: columns that repeat a path get its value, then the
+    /// column formatters rewrite theirs. A formatter that cannot take its value throws <see cref="BadRecordException"/>.
+    /// </summary>
+    public RecordFields Complete(ReadOnlySpan<byte> record, long index, long byteOffset)
+    {
+        for (var i = 0; i < _sameAs.Length; i++)
+            if (_sameAs[i] >= 0) Values[i] = Values[_sameAs[i]];
+        // After the copies: a raw column and a formatted column may share a path.
+        if (_formatters is not null) ApplyFormatters(record, index, byteOffset);
+        return new RecordFields(record, Scratch, Values, index, byteOffset);
     }
 
     /// <summary>
@@ -109,6 +89,8 @@ internal sealed partial class RecordFieldExtractor
                 if (!reader.TrySkip()) return false;
                 continue;
             }
+            // A repeated name replaces what the earlier one gave, below it too (the last one wins).
+            foreach (var column in match.Subtree) Values[column] = default;
             var start = (int)reader.TokenStartIndex;
             var isContainer = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
             if (match.Column >= 0 && !isContainer)
@@ -199,6 +181,6 @@ internal sealed partial class RecordFieldExtractor
         var valid = 0;
         while (valid < raw.Length && System.Text.Rune.DecodeFromUtf8(raw[valid..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
             valid += consumed;
-        return new BadInputException($"Invalid UTF-8 at byte offset {offset + valid} of the source, in record {index}.");
+        return new BadInputException($"Invalid UTF-8 at byte offset {offset + valid} of the source, in record {index + 1}.");
     }
 }

@@ -22,10 +22,11 @@ namespace S3ZipExport.Records;
 internal sealed class RecordProducer(SourceOptions options, RecordOptions records, TimeSpan? stopAfter, HttpSource source) : IAsyncDisposable
 {
     // The reader being read and what the documents before it produced, swapped as one so progress stays consistent.
-    private sealed record Current(IRecordReader Reader, long RecordsBefore, long BytesBefore);
+    private sealed record Current(RecordReader Reader, long RecordsBefore, long BytesBefore);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<Uri> _urls = options.Urls;
+    private readonly RecordExtraction _extraction = new(records);
     private SourceBody? _first;
     private volatile Current? _current;
 
@@ -34,6 +35,9 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
 
     /// <summary>Source bytes read so far (after content decoding), all documents together.</summary>
     public long BytesRead => _current is { } c ? c.BytesBefore + c.Reader.BytesRead : 0;
+
+    /// <summary>Records left out under EXPORT_ON_BAD_RECORD=skip.</summary>
+    public long SkippedRecords => _extraction.BadRecords.Skipped;
 
     /// <summary>HTTP requests sent so far: documents, pages, retries and resumes.</summary>
     public int Requests => source.Requests;
@@ -136,9 +140,9 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
             var before = _current;
             var recordsBefore = before is null ? 0 : before.RecordsBefore + before.Reader.RecordCount;
             var bytesBefore = before is null ? 0 : before.BytesBefore + before.Reader.BytesRead;
-            IRecordReader reader = options.Format == SourceFormat.Ndjson
-                ? new NdjsonRecordReader(body.Content, body.ContentType) { FirstRecordIndex = recordsBefore }
-                : new JsonRecordReader(body.Content, records.RecordsPath, body.ContentType, options.Paging?.TotalPath) { FirstRecordIndex = recordsBefore };
+            RecordReader reader = options.Format == SourceFormat.Ndjson
+                ? new NdjsonRecordReader(body.Content, body.ContentType, _extraction) { FirstRecordIndex = recordsBefore }
+                : new JsonRecordReader(body.Content, records.RecordsPath, body.ContentType, _extraction, options.Paging?.TotalPath) { FirstRecordIndex = recordsBefore };
             _current = new Current(reader, recordsBefore, bytesBefore);
             try
             {
@@ -148,7 +152,7 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
             {
                 throw new BadInputException($"Source {UrlRedaction.Redact(requestUrl)}: {e.Message}", e);
             }
-            return (reader.RecordCount, (reader as JsonRecordReader)?.Total);
+            return (reader.RecordCount, reader.Total);
         }
     }
 

@@ -75,7 +75,7 @@ public class CsvEncodingTests
         var format = ShiftJis with { StrictEncoding = true };
         var e = Assert.Throws<BadInputException>(() =>
             CsvOutput.Write("Title=t,Place=p", format, """{"t":"ok","p":"ok"}""", """{"t":"勉強会","p":"渋谷 🎉"}"""));
-        Assert.Contains("Record 1", e.Message);
+        Assert.Contains("Record 2", e.Message);
         Assert.Contains("column 'Place'", e.Message);
         Assert.Contains("U+1F389", e.Message);
         Assert.Contains("EXPORT_CSV_STRICT_ENCODING", e.Message);

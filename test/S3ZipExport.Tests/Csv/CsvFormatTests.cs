@@ -69,13 +69,14 @@ public class CsvFormatTests
         var specs = S3ZipExport.Settings.ColumnListParser.Parse("a", []);
         var first = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CsvRowWriter(first.Writer, specs, new CsvFormat { Encoding = CsvEncoding.Utf8Bom });
-        writer.OnRecord("""{"a":1}"""u8, 0, 0);
-        writer.OnRecord("""{"a":2}"""u8, 1, 0);
+        var extractor = new RecordFieldExtractor(specs);
+        writer.Feed(extractor, """{"a":1}"""u8, 0);
+        writer.Feed(extractor, """{"a":2}"""u8, 1);
         Assert.Equal(2, writer.RowsInFile);
 
         var second = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         writer.StartNewFile(second.Writer);
-        writer.OnRecord("""{"a":3}"""u8, 2, 0);
+        writer.Feed(extractor, """{"a":3}"""u8, 2);
         first.Writer.Complete();
         second.Writer.Complete();
 
@@ -90,8 +91,9 @@ public class CsvFormatTests
     public void StartNewFile_without_a_new_output_continues_in_the_same_pipe()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var writer = new CsvRowWriter(pipe.Writer, S3ZipExport.Settings.ColumnListParser.Parse("a", []), new CsvFormat { Delimiter = (byte)'\t' });
-        writer.OnRecord("""{"a":1}"""u8, 0, 0);
+        var specs = S3ZipExport.Settings.ColumnListParser.Parse("a", []);
+        var writer = new CsvRowWriter(pipe.Writer, specs, new CsvFormat { Delimiter = (byte)'\t' });
+        writer.Feed(new RecordFieldExtractor(specs), """{"a":1}"""u8, 0);
         writer.StartNewFile();
         pipe.Writer.Complete();
         Assert.Equal("a\r\n1\r\na\r\n", ReadAll(pipe.Reader));

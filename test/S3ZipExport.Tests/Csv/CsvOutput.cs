@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using System.Text.Json;
 using S3ZipExport.Csv;
 using S3ZipExport.Settings;
 using S3ZipExport.Records;
@@ -20,8 +21,9 @@ internal static class CsvOutput
         Assert.Empty(errors);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         var writer = new CsvRowWriter(pipe.Writer, specs, format);
+        var extractor = new RecordFieldExtractor(specs);
         for (var i = 0; i < records.Length; i++)
-            writer.OnRecord(Encoding.UTF8.GetBytes(records[i]), i, 0);
+            writer.Feed(extractor, Encoding.UTF8.GetBytes(records[i]), i);
         pipe.Writer.Complete();
         using var output = new MemoryStream();
         pipe.Reader.AsStream().CopyTo(output);
@@ -31,4 +33,13 @@ internal static class CsvOutput
 
     public static string Text(string columns, CsvFormat format, params string[] records) =>
         Encoding.UTF8.GetString(Write(columns, format, records).Bytes);
+
+    /// <summary>Hands <paramref name="json"/>, one record, to the sink as the record reader would: through the extractor.</summary>
+    public static void Feed(this IRecordSink sink, RecordFieldExtractor extractor, ReadOnlySpan<byte> json, long index)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        Assert.True(extractor.TryRead(ref reader, json, 0, index, 0));
+        sink.OnRecord(extractor.Complete(json[..(int)reader.BytesConsumed], index, 0));
+    }
 }

@@ -125,9 +125,9 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
 
     [Theory]
     [InlineData("<!DOCTYPE html><html><body>503 Service Unavailable</body></html>", "text/html", "not JSON")]
-    [InlineData("""{"events":[{"title":"a"},{"title":"b""", "application/json", "record 1")]
+    [InlineData("""{"events":[{"title":"a"},{"title":"b""", "application/json", "record 2")]
     [InlineData("""{"items":[{"title":"a"}]}""", "application/json", "no property 'events'")]
-    [InlineData("""{"events":[{"title":"a\u0000"}, 5]}""", "application/json", "Record 1 at byte offset")]
+    [InlineData("""{"events":[{"title":"a\u0000"}, 5]}""", "application/json", "Record 2 (at byte offset")]
     public async Task Bad_source_fails_with_a_clear_error_and_leaves_no_object_and_no_upload(string body, string contentType, string expected)
     {
         _source.MapString("/events", body, contentType);
@@ -148,7 +148,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         var e = await Assert.ThrowsAnyAsync<BadInputException>(() =>
             ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), "tests/utf8.zip")));
         Assert.Contains($"Invalid UTF-8 at byte offset {Array.IndexOf(body, (byte)0xC3)}", e.Message);
-        Assert.Contains("record 1", e.Message);
+        Assert.Contains("record 2", e.Message);
         Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/utf8.zip"));
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }

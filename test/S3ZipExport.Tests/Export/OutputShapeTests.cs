@@ -105,7 +105,7 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         _source.MapString("/mixed", """{"events":[{"id":1},{"id":2,"started_at":"next week"}]}""");
         var e = await Assert.ThrowsAsync<BadRecordException>(() => ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/mixed"), "tests/bad.zip",
             ("EXPORT_COLUMNS", "id,Start=started_at|datetime:yyyy"))));
-        Assert.Contains("Record 1", e.Message);
+        Assert.Contains("Record 2", e.Message);
         Assert.False(await s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/bad.zip"));
         Assert.Empty(await s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }

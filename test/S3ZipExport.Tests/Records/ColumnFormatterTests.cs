@@ -44,7 +44,7 @@ public class ColumnFormatterTests
     {
         var e = Assert.Throws<BadRecordException>(() => Write("Start=started_at|datetime:yyyy",
             """{"started_at":"2026-12-01T19:00:00+09:00"}""", $$"""{"started_at":{{json}}}"""));
-        Assert.Contains("Record 1", e.Message);
+        Assert.Contains("Record 2", e.Message);
         Assert.Contains("column 'Start'", e.Message);
         Assert.Contains("EXPORT_COLUMNS", e.Message);
         Assert.Contains(described, e.Message);
@@ -78,7 +78,7 @@ public class ColumnFormatterTests
     public void Join_of_something_other_than_a_flat_array_fails_naming_the_record_and_the_column(string json, string expected)
     {
         var e = Assert.Throws<BadRecordException>(() => Write("Tags=tags|join:;", """{"tags":[]}""", """{"tags":[]}""", $$"""{"tags":{{json}}}"""));
-        Assert.Contains("Record 2", e.Message);
+        Assert.Contains("Record 3", e.Message);
         Assert.Contains("column 'Tags'", e.Message);
         Assert.Contains(expected, e.Message);
     }

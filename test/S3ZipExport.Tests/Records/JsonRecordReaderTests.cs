@@ -5,11 +5,11 @@ namespace S3ZipExport.Tests.Records;
 
 public class JsonRecordReaderTests
 {
-    private static async Task<CollectingSink> ReadAsync(string json, string path = "events", int chunk = int.MaxValue)
+    private static async Task<CollectingSink> ReadAsync(string json, string path = "events", int chunk = int.MaxValue, string columns = "id")
     {
         var sink = new CollectingSink();
         var bytes = Encoding.UTF8.GetBytes(json);
-        var reader = new JsonRecordReader(new TrickleStream(bytes, chunk), path.Length == 0 ? [] : path.Split('.'), "application/json");
+        var reader = TestReaders.Json(new TrickleStream(bytes, chunk), path, columns);
         await reader.ReadAsync(sink, CancellationToken.None);
         Assert.Equal(sink.Records.Count, reader.RecordCount);
         Assert.Equal(bytes.Length, reader.BytesRead);
@@ -18,7 +18,7 @@ public class JsonRecordReaderTests
 
     private static async Task<BadInputException> FailAsync(byte[] bytes, string path = "events", string contentType = "application/json")
     {
-        var reader = new JsonRecordReader(new MemoryStream(bytes), path.Length == 0 ? [] : path.Split('.'), contentType);
+        var reader = TestReaders.Json(new MemoryStream(bytes), path, contentType: contentType);
         return await Assert.ThrowsAnyAsync<BadInputException>(() => reader.ReadAsync(new CollectingSink(), CancellationToken.None));
     }
 
@@ -32,8 +32,8 @@ public class JsonRecordReaderTests
     public async Task Records_are_found_after_other_properties_whatever_the_read_sizes(int chunk)
     {
         const string json = """{"results_returned":2,"skip":{"events":[{"x":0}]},"events":[{"a":1},{"b":"}"}],"after":[1]}""";
-        var sink = await ReadAsync(json, chunk: chunk);
-        Assert.Equal(["""{"a":1}""", """{"b":"}"}"""], sink.Records.Select(r => r.Json));
+        var sink = await ReadAsync(json, chunk: chunk, columns: "a,b");
+        Assert.Equal([["1", ""], ["", "}"]], sink.Records.Select(r => r.Fields));
         Assert.Equal([0L, 1L], sink.Records.Select(r => r.Index));
         Assert.Equal(json.IndexOf("""{"b":""", StringComparison.Ordinal), sink.Records[1].Offset);
     }
@@ -42,7 +42,7 @@ public class JsonRecordReaderTests
     public async Task Nested_records_path_is_followed_by_dots()
     {
         var sink = await ReadAsync("""{"data":{"items":[{"id":1}]}}""", "data.items", chunk: 3);
-        Assert.Equal(["""{"id":1}"""], sink.Records.Select(r => r.Json));
+        Assert.Equal(["1"], sink.First);
     }
 
     [Fact]
@@ -60,9 +60,8 @@ public class JsonRecordReaderTests
     public async Task Record_larger_than_the_read_buffer_is_read_whole()
     {
         var big = new string('あ', ReadWindow.InitialBytes);
-        var sink = await ReadAsync($$"""{"events":[{"t":"{{big}}"},{"t":"small"}]}""");
-        Assert.Equal(2, sink.Records.Count);
-        Assert.Contains(big, sink.Records[0].Json);
+        var sink = await ReadAsync($$"""{"events":[{"t":"{{big}}"},{"t":"small"}]}""", columns: "t");
+        Assert.Equal([big, "small"], sink.First);
     }
 
     [Fact]
@@ -93,7 +92,7 @@ public class JsonRecordReaderTests
     public async Task Truncated_document_is_reported_with_the_record_being_read()
     {
         var e = await FailAsync("""{"events":[{"a":1},{"a":2},{"a":""");
-        Assert.Contains("record 2", e.Message);
+        Assert.Contains("record 3", e.Message);
         Assert.Contains("byte offset", e.Message);
     }
 
@@ -104,16 +103,42 @@ public class JsonRecordReaderTests
     [Fact]
     public async Task Malformed_JSON_gives_the_byte_offset()
     {
-        var e = await FailAsync("""{"events":[{"a":1},{"a":tru}]}""");
-        Assert.Matches(@"byte offset \d+", e.Message);
-        Assert.Contains("record 1", e.Message);
+        const string json = """{"events":[{"a":1},{"a":tru}]}""";
+        var e = await FailAsync(json);
+        // One position, where the parser found the problem (right after the bad literal), not the comma before the record.
+        Assert.StartsWith($"The source is not valid JSON at byte offset {json.IndexOf("tru}", StringComparison.Ordinal) + 3}, in record 2:", e.Message);
+        Assert.DoesNotContain("line", e.Message);
     }
 
     [Fact]
     public async Task A_record_that_is_not_an_object_is_named_by_index_and_offset()
     {
         var e = await FailAsync("""{"events":[{"a":1},"oops"]}""");
-        Assert.Contains("Record 1 at byte offset 19 is a string", e.Message);
+        Assert.Contains("Record 2 (at byte offset 19) is a string, not an object", e.Message);
+    }
+
+    [Fact]
+    public async Task Deep_nesting_outside_the_records_and_in_unselected_fields_reads_fine()
+    {
+        var deep = new string('[', 500) + new string(']', 500);
+        var sink = await ReadAsync($$"""{"meta":{{deep}},"events":[{"id":1,"skip":{{deep}}},{"id":2}],"after":{{deep}}}""");
+        Assert.Equal(["1", "2"], sink.First);
+    }
+
+    [Fact]
+    public async Task Nesting_beyond_the_limit_says_so_with_the_limit_and_the_offset()
+    {
+        var json = """{"events":[{"id":1,"skip":""" + new string('[', RecordReader.MaxDepth) + new string(']', RecordReader.MaxDepth) + "}]}";
+        var e = await FailAsync(json);
+        Assert.Contains("nested deeper than 10,000 levels", e.Message);
+        Assert.Matches(@"at byte offset \d+, in record 1:", e.Message);
+    }
+
+    [Fact]
+    public async Task A_repeated_records_array_is_read_once_the_first_one_exported()
+    {
+        var sink = await ReadAsync("""{"events":[{"id":1}],"events":[{"id":2}]}""");
+        Assert.Equal(["1"], sink.First);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class PageTotalTests
 {
     private static async Task<(JsonRecordReader Reader, CollectingSink Sink)> ReadAsync(string json, string records = "events", string total = "results_available", int chunk = 3, long first = 0)
     {
-        var reader = new JsonRecordReader(new TrickleStream(Encoding.UTF8.GetBytes(json), chunk), records.Split('.'), "application/json", total.Split('.'))
+        var reader = new JsonRecordReader(new TrickleStream(Encoding.UTF8.GetBytes(json), chunk), records.Split('.'), "application/json", TestReaders.Extraction(), total.Split('.'))
         {
             FirstRecordIndex = first,
         };

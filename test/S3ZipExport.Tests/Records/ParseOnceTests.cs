@@ -7,19 +7,12 @@ using S3ZipExport.Settings;
 namespace S3ZipExport.Tests.Records;
 
 /// <summary>
-/// The CSV writer hands the readers its field extractor, so each record is parsed once, in the reader's own pass
-/// over the buffered bytes, which may end anywhere inside a record. Whatever the read sizes, the CSV and every
-/// error must be what parsing each complete record again would give (the path of a sink without an extractor).
+/// The record reader finds each record's column values in its own pass over the buffered bytes, which may end
+/// anywhere inside a record, so each record is parsed once. Whatever the read sizes, the CSV and every error must be
+/// what reading the whole document in one buffer gives.
 /// </summary>
 public class ParseOnceTests
 {
-    /// <summary>Forwards records to the CSV writer but does not offer its extractor: the writer parses each record again.</summary>
-    private sealed class TwoPassSink(CsvRowWriter csv) : IRecordSink
-    {
-        public void OnRecord(ReadOnlySpan<byte> record, long index, long byteOffset) => csv.OnRecord(record, index, byteOffset);
-        public ValueTask FlushAsync(CancellationToken ct) => csv.FlushAsync(ct);
-    }
-
     private const string Columns = "id,t,Group=group.title,group.id,tags,group,n,Day=at|datetime:yyyy/MM/dd";
 
     private static readonly string Document = $$$"""
@@ -31,19 +24,15 @@ public class ParseOnceTests
         ],"after":{"events":[{"id":99}]}}
         """;
 
-    private static async Task<(string Csv, Exception? Error)> RunAsync(byte[] source, bool parseOnce, int chunk, string columns = Columns, bool ndjson = false)
+    private static async Task<(string Csv, Exception? Error)> RunAsync(byte[] source, int chunk, string columns = Columns, bool ndjson = false)
     {
         var errors = new List<string>();
         var specs = S3ZipExport.Settings.ColumnListParser.Parse(columns, errors);
         Assert.Empty(errors);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var writer = new CsvRowWriter(pipe.Writer, specs);
-        IRecordSink sink = parseOnce ? writer : new TwoPassSink(writer);
-        Assert.Equal(parseOnce, sink.Extractor is not null);
+        var sink = new CsvRowWriter(pipe.Writer, specs);
         var body = new TrickleStream(source, chunk);
-        IRecordReader reader = ndjson
-            ? new NdjsonRecordReader(body, "application/x-ndjson")
-            : new JsonRecordReader(body, ["events"], "application/json");
+        RecordReader reader = ndjson ? TestReaders.Ndjson(body, columns) : TestReaders.Json(body, columns: columns);
         Exception? error = null;
         try { await reader.ReadAsync(sink, CancellationToken.None); }
         catch (BadInputException e) { error = e; }
@@ -53,15 +42,16 @@ public class ParseOnceTests
         return (Encoding.UTF8.GetString(output.ToArray()), error);
     }
 
-    private static async Task<Exception> SameErrorBothWaysAsync(byte[] source, int chunk, string columns = Columns, bool ndjson = false)
+    /// <summary>The error of reading in chunks of <paramref name="chunk"/> bytes, which must be that of one whole buffer.</summary>
+    private static async Task<Exception> SameErrorWholeAndInChunksAsync(byte[] source, int chunk, string columns = Columns, bool ndjson = false)
     {
-        var (_, once) = await RunAsync(source, parseOnce: true, chunk, columns, ndjson);
-        var (_, twice) = await RunAsync(source, parseOnce: false, chunk, columns, ndjson);
-        Assert.NotNull(once);
-        Assert.NotNull(twice);
-        Assert.Equal(twice.GetType(), once.GetType());
-        Assert.Equal(twice.Message, once.Message);
-        return once;
+        var (_, chunked) = await RunAsync(source, chunk, columns, ndjson);
+        var (_, whole) = await RunAsync(source, int.MaxValue, columns, ndjson);
+        Assert.NotNull(chunked);
+        Assert.NotNull(whole);
+        Assert.Equal(whole.GetType(), chunked.GetType());
+        Assert.Equal(whole.Message, chunked.Message);
+        return chunked;
     }
 
     [Theory]
@@ -72,8 +62,8 @@ public class ParseOnceTests
     public async Task Rows_are_the_same_whatever_the_read_sizes(int chunk)
     {
         var source = Encoding.UTF8.GetBytes(Document);
-        var (once, onceError) = await RunAsync(source, parseOnce: true, chunk);
-        var (twice, _) = await RunAsync(source, parseOnce: false, int.MaxValue);
+        var (once, onceError) = await RunAsync(source, chunk);
+        var (twice, _) = await RunAsync(source, int.MaxValue);
         Assert.Null(onceError);
         Assert.Equal(twice, once);
         Assert.StartsWith("id,t,Group,group.id,tags,group,n,Day\r\n1,plain,\"G \"\"one\"\"\",7,\"[\"\"a\"\",\"\"b\"\"]\",", once);
@@ -85,12 +75,12 @@ public class ParseOnceTests
     [Theory]
     [InlineData(int.MaxValue)]
     [InlineData(5)]
-    public async Task JSON_Lines_rows_are_the_same_as_parsing_each_line_again(int chunk)
+    public async Task JSON_Lines_rows_are_the_same_whatever_the_read_sizes(int chunk)
     {
         var source = Encoding.UTF8.GetBytes(
             "{\"id\":1,\"t\":\"a\\\"b\",\"group\":{\"title\":\"g\"}}\r\n\r\n  {\"t\":\"\\u00e9\",\"id\":2,\"tags\":[1,2]}  \n{\"id\":3}");
-        var (once, onceError) = await RunAsync(source, parseOnce: true, chunk, ndjson: true);
-        var (twice, _) = await RunAsync(source, parseOnce: false, chunk, ndjson: true);
+        var (once, onceError) = await RunAsync(source, chunk, ndjson: true);
+        var (twice, _) = await RunAsync(source, int.MaxValue, ndjson: true);
         Assert.Null(onceError);
         Assert.Equal(twice, once);
         Assert.Contains("\r\n2,é,,,\"[1,2]\",,,\r\n", once);
@@ -103,8 +93,8 @@ public class ParseOnceTests
     {
         var prefix = Encoding.UTF8.GetBytes("""{"events":[{"id":1},{"id":2,"t":"ok é """);
         var source = prefix.Concat(new byte[] { 0xFF }).Concat(Encoding.UTF8.GetBytes("""  "}]}""")).ToArray();
-        var e = await SameErrorBothWaysAsync(source, chunk);
-        Assert.Equal($"Invalid UTF-8 at byte offset {prefix.Length} of the source, in record 1.", e.Message);
+        var e = await SameErrorWholeAndInChunksAsync(source, chunk);
+        Assert.Equal($"Invalid UTF-8 at byte offset {prefix.Length} of the source, in record 2.", e.Message);
     }
 
     [Theory]
@@ -114,8 +104,8 @@ public class ParseOnceTests
     {
         var prefix = Encoding.UTF8.GetBytes("""{"events":[{"t":"a\n""");
         var source = prefix.Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("""  "}]}""")).ToArray();
-        var e = await SameErrorBothWaysAsync(source, chunk);
-        Assert.Equal($"Invalid UTF-8 at byte offset {prefix.Length} of the source, in record 0.", e.Message);
+        var e = await SameErrorWholeAndInChunksAsync(source, chunk);
+        Assert.Equal($"Invalid UTF-8 at byte offset {prefix.Length} of the source, in record 1.", e.Message);
     }
 
     [Theory]
@@ -124,9 +114,9 @@ public class ParseOnceTests
     public async Task Formatter_failure_is_a_bad_record_at_its_offset(int chunk)
     {
         const string json = """{"events":[{"at":"2026-01-02"}, {"at":"tomorrow"}]}""";
-        var e = Assert.IsType<BadRecordException>(await SameErrorBothWaysAsync(Encoding.UTF8.GetBytes(json), chunk));
+        var e = Assert.IsType<BadRecordException>(await SameErrorWholeAndInChunksAsync(Encoding.UTF8.GetBytes(json), chunk));
         Assert.Equal(1, e.Index);
-        Assert.StartsWith($"Record 1 at byte offset {json.IndexOf("""{"at":"tomorrow""", StringComparison.Ordinal)}, column 'Day'", e.Message);
+        Assert.StartsWith($"Record 2 (at byte offset {json.IndexOf("""{"at":"tomorrow""", StringComparison.Ordinal)}), column 'Day'", e.Message);
     }
 
     [Theory]
@@ -135,8 +125,8 @@ public class ParseOnceTests
     public async Task A_record_that_is_not_an_object_is_still_a_bad_record(int chunk)
     {
         const string json = """{"events":[{"id":1},[{"id":2}]]}""";
-        var e = Assert.IsType<BadRecordException>(await SameErrorBothWaysAsync(Encoding.UTF8.GetBytes(json), chunk));
-        Assert.Equal($"Record 1 at byte offset {json.IndexOf("""[{"id":2""", StringComparison.Ordinal)} is an array, not an object.", e.Message);
+        var e = Assert.IsType<BadRecordException>(await SameErrorWholeAndInChunksAsync(Encoding.UTF8.GetBytes(json), chunk));
+        Assert.Equal($"Record 2 (at byte offset {json.IndexOf("""[{"id":2""", StringComparison.Ordinal)}) is an array, not an object.", e.Message);
     }
 
     [Theory]
@@ -149,8 +139,8 @@ public class ParseOnceTests
     {
         foreach (var chunk in new[] { int.MaxValue, 1, 6 })
         {
-            var e = await SameErrorBothWaysAsync(Encoding.UTF8.GetBytes(json), chunk);
-            Assert.Contains("record 1", e.Message);
+            var e = await SameErrorWholeAndInChunksAsync(Encoding.UTF8.GetBytes(json), chunk);
+            Assert.Contains("record 2", e.Message);
         }
     }
 
@@ -158,7 +148,7 @@ public class ParseOnceTests
     public async Task Invalid_JSON_Line_fails_the_same_way()
     {
         var source = Encoding.UTF8.GetBytes("{\"id\":1}\n{\"id\":2,\"t\":\"x\",}\n");
-        var e = await SameErrorBothWaysAsync(source, int.MaxValue, ndjson: true);
-        Assert.StartsWith("Line 2 of the JSON Lines source is not one valid JSON object", e.Message);
+        var e = await SameErrorWholeAndInChunksAsync(source, 3, ndjson: true);
+        Assert.StartsWith("Line 2 of the JSON Lines source is not one valid JSON value", e.Message);
     }
 }

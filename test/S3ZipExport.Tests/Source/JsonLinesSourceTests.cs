@@ -43,8 +43,8 @@ public sealed class JsonLinesSourceTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<BadInputException>(() => ExportRun.InvokeAsync(Environment(_s3, _source.Url("/events.ndjson"), key,
             ("EXPORT_SOURCE_FORMAT", "ndjson"), ("EXPORT_COLUMNS", "id"))));
 
-        Assert.Contains("Line 3 of the JSON Lines source is not one valid JSON object, at byte offset", e.Message);
-        Assert.Contains("record 2", e.Message);
+        Assert.Contains("Line 3 of the JSON Lines source is not one valid JSON value, at byte offset", e.Message);
+        Assert.Contains("record 3", e.Message);
         await AssertNothingLeftAsync(_s3, key);
     }
 

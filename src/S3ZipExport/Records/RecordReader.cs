@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace S3ZipExport.Records;
+
+/// <summary>
+/// What the JSON document reader and the JSON Lines reader share, so that every rule about a record holds for both:
+/// a record is a JSON object; any other valid JSON value is a bad record (EXPORT_ON_BAD_RECORD decides); a record
+/// that is not valid JSON fails the export with its position; the columns are found in the same single pass that
+/// finds the record's end; repeated names, nesting and text follow the extractor's rules. Records are numbered from
+/// 1 in messages. Memory: one <see cref="ReadWindow"/>; the extractor is the export's.
+/// </summary>
+internal abstract class RecordReader(Stream body, string? contentType, RecordExtraction extraction)
+{
+    /// <summary>
+    /// Deeper than any real API nests, and far beyond Utf8JsonReader's default of 64 that failed valid documents.
+    /// The reader keeps one bit per level, so this costs nothing until a document is that deep.
+    /// </summary>
+    public const int MaxDepth = 10_000;
+
+    protected static readonly JsonReaderOptions Options = new() { MaxDepth = MaxDepth };
+
+    protected ReadWindow Window { get; } = new(body, extraction.MaxRecordBytes);
+
+    protected string? ContentType => contentType;
+
+    /// <summary>Records read so far (rows and skipped ones); read from another thread for progress.</summary>
+    public long RecordCount { get; protected set; }
+
+    /// <summary>Body bytes read so far (after content decoding).</summary>
+    public long BytesRead => Window.BytesRead;
+
+    /// <summary>The index the first record of this document gets: the records read before it (earlier pages, URLs).</summary>
+    public long FirstRecordIndex { get; init; }
+
+    /// <summary>The page's total, for paging; null when the document has none (JSON Lines never has).</summary>
+    public virtual long? Total => null;
+
+    protected long Index => FirstRecordIndex + RecordCount;
+
+    /// <summary>The record's number as people count, from 1.</summary>
+    protected long Number => Index + 1;
+
+    public abstract Task ReadAsync(IRecordSink sink, CancellationToken ct);
+
+    /// <summary>
+    /// Finds one object record's column values in the same pass that finds its end. <paramref name="reader"/> is on
+    /// the record's StartObject at <paramref name="recordStart"/> in <paramref name="data"/> (whose first byte is at
+    /// <paramref name="dataOffset"/> in the body); on success it is left on the EndObject. False when the data ends
+    /// inside the record. <see cref="Emit"/> then hands the record on.
+    /// </summary>
+    protected bool TryExtract(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int recordStart, long dataOffset) =>
+        extraction.Extractor.TryRead(ref reader, data, recordStart, Index, dataOffset + recordStart);
+
+    /// <summary>Hands the record whose values <see cref="TryExtract"/> found on to the sink, or to the bad-record policy.</summary>
+    protected void Emit(ReadOnlySpan<byte> record, long offset, IRecordSink sink)
+    {
+        RecordFields fields;
+        try
+        {
+            fields = extraction.Extractor.Complete(record, Index, offset);
+        }
+        catch (BadRecordException e)
+        {
+            extraction.BadRecords.Handle(e);
+            RecordCount++;
+            return;
+        }
+        sink.OnRecord(fields);
+        RecordCount++;
+    }
+
+    /// <summary>A record that is valid JSON but not an object: a bad record, skipped or fatal as the settings say.</summary>
+    protected void NotAnObject(JsonTokenType type, long offset, string where)
+    {
+        extraction.BadRecords.Handle(new BadRecordException($"Record {Number} ({where}at byte offset {offset}) is {Describe(type)}, not an object.", Index));
+        RecordCount++;
+    }
+
+    /// <summary>
+    /// The text of a JsonException without its LineNumber/BytePositionInLine suffix (the caller says where), and in
+    /// plain words for the one limit this reader sets.
+    /// </summary>
+    protected static string Problem(JsonException e) =>
+        e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+            ? $"it is nested deeper than {MaxDepth:N0} levels, the most this export reads"
+            : e.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
+
+    internal static string Describe(JsonTokenType type) => type switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => type.ToString(),
+    };
+}
