@@ -32,7 +32,7 @@ public sealed class IfExistsTests : IAsyncLifetime
 
     private Task<byte[]> DownloadAsync(string key) => _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, _prefix + key);
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Overwrite_replaces_the_object_of_an_earlier_run()
     {
         await ExportAsync("/v1", "overwrite.zip", "overwrite");
@@ -40,7 +40,7 @@ public sealed class IfExistsTests : IAsyncLifetime
         Assert.Contains("second run", Unzip(await DownloadAsync("overwrite.zip")));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Skip_does_nothing_when_the_object_exists_and_says_so()
     {
         await ExportAsync("/v1", "skip.zip", "skip");
@@ -51,7 +51,7 @@ public sealed class IfExistsTests : IAsyncLifetime
         Assert.Contains("first run", Unzip(await DownloadAsync("skip.zip")));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Fail_refuses_to_replace_an_existing_object_and_leaves_it_untouched()
     {
         await ExportAsync("/v1", "fail.zip", "fail");
@@ -59,7 +59,7 @@ public sealed class IfExistsTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "fail.zip", "fail"));
         Assert.Contains("already exists", e.Message);
         Assert.Contains("first run", Unzip(await DownloadAsync("fail.zip")));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+        await _s3.AssertNoUploadLeftAsync();
     }
 
     private static string Unzip(byte[] zip)

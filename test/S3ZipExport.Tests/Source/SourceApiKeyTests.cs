@@ -40,7 +40,7 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         _source.Map("/events", context => context.Request.Headers[header] == key ? serve(context) : Status(401)(context));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_from_SSM_is_sent_in_the_header_fetched_once_and_never_printed()
     {
         var key = "ssm-" + Guid.NewGuid().ToString("N");
@@ -66,7 +66,7 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         Assert.True(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/ssm-key.zip"));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_from_the_local_setting_goes_in_the_named_header_and_not_into_logs_or_errors()
     {
         const string key = "Bearer local-s3cr3t-value";
@@ -88,7 +88,7 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         Assert.Contains("retrying", stdout.Text);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_does_not_follow_a_redirect_to_another_origin()
     {
         await using var elsewhere = await SourceServer.StartAsync();
@@ -105,7 +105,7 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         Assert.False(Assert.Single(elsewhere.Requests).Headers.ContainsKey("x-api-key"));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Missing_SSM_parameter_fails_by_name_before_any_upload()
     {
         _source.MapBytes("/events", Body);

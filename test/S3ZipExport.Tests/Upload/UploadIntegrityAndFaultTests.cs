@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 
 namespace S3ZipExport.Tests.Upload;
 
-/// <summary>Faults injected between the function and s3rver: the object is byte-exact after recovery, absent after failure.</summary>
+/// <summary>Faults injected between the function and S3 (moto): the object is byte-exact after recovery, absent after failure.</summary>
 [Collection(LocalS3Collection.Name)]
 public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
 {
@@ -42,13 +42,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         return Convert.ToBase64String(value);
     }
 
-    private async Task AssertNothingLeftAsync(string key)
-    {
-        Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, key));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
-    }
-
-    [Fact]
+    [LocalS3Fact]
     public async Task Every_part_carries_the_CRC32_of_its_bytes_and_the_summary_the_whole_objects()
     {
         var key = "tests/checksums.zip";
@@ -71,7 +65,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal("FULL_OBJECT", create.Headers["x-amz-checksum-type"]);
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(500, "InternalError")]
     [InlineData(503, "SlowDown")]
     public async Task A_failed_part_is_retried_and_the_object_is_byte_exact(int status, string code)
@@ -87,7 +81,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_whose_connection_resets_is_resent_and_the_object_is_byte_exact()
     {
         var reference = await ReferenceArchiveAsync();
@@ -102,7 +96,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(reference, await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_failed_complete_is_retried_once_and_succeeds()
     {
         var reference = await ReferenceArchiveAsync();
@@ -115,7 +109,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(reference, await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_that_keeps_failing_aborts_the_upload_and_leaves_nothing()
     {
         _s3.Proxy.Inject = r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2 ? Fault.Error(500, "InternalError") : null;
@@ -126,10 +120,10 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(1 + S3ZipExport.Upload.S3ClientFactory.UploadRetries,
             _s3.Proxy.Requests.Count(r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2));
         Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.AbortMultipartUpload && r.Succeeded);
-        await AssertNothingLeftAsync(key);
+        await _s3.AssertNothingLeftAsync(key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_delayed_past_the_deadline_stops_the_export_with_how_far_it_got_and_leaves_nothing()
     {
         _s3.Proxy.Inject = r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2 ? Fault.DelayBy(TimeSpan.FromSeconds(30)) : null;
@@ -140,10 +134,10 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Contains("EXPORT_TIMEOUT_SECONDS=12", e.Message);
         Assert.Matches(@"after [\d,]+ records, [\d.,]+ MB read", e.Message);
         Assert.Contains("Raise the function's Timeout", e.Message);
-        await AssertNothingLeftAsync(key);
+        await _s3.AssertNothingLeftAsync(key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Server_side_encryption_is_requested_when_configured()
     {
         await ExportAsync("tests/sse.zip", ("EXPORT_SSE", "aws:kms"), ("EXPORT_SSE_KMS_KEY_ID", "alias/exports"));
