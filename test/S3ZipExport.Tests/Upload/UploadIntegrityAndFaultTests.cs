@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Amazon.S3;
+using Amazon.S3.Model;
 using S3ZipExport.Export;
 using S3ZipExport.Tests.Export;
 using S3ZipExport.Tests.Fixtures;
@@ -63,6 +64,14 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         var create = _s3.Proxy.Requests.Single(r => r.Operation == S3Operation.CreateMultipartUpload);
         Assert.Equal("CRC32", create.Headers["x-amz-checksum-algorithm"]);
         Assert.Equal("FULL_OBJECT", create.Headers["x-amz-checksum-type"]);
+
+        // The checksum stored with the object: moto computes it from the parts it holds (it does not take the
+        // value Complete sends), so it is a second, independent reckoning of the stored bytes.
+        var head = await _s3.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = LocalS3Fixture.Bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED,
+        });
+        Assert.Equal((S3Crc32(zip), ChecksumType.FULL_OBJECT), (head.ChecksumCRC32, head.ChecksumType));
     }
 
     [LocalS3Theory]
