@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace S3ZipExport.LocalServices;
@@ -15,22 +14,18 @@ public sealed partial class S3rverProcess : IAsyncDisposable
     [GeneratedRegex(@"S3rver listening on (?<host>[^\s:]+):(?<port>\d+)")]
     private static partial Regex ListeningLine();
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly SemaphoreSlim NpmGate = new(1, 1);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output;
+    private readonly ServerProcess _server;
 
-    private S3rverProcess(Process process, StringBuilder output, Uri endpoint, string dataDirectory)
+    private S3rverProcess(ServerProcess server, string dataDirectory)
     {
-        _process = process;
-        _output = output;
-        Endpoint = endpoint;
+        _server = server;
         DataDirectory = dataDirectory;
     }
 
     /// <summary>The S3 endpoint for path-style requests, e.g. <c>http://127.0.0.1:41234/</c>. Any access key and secret work (S3RVER/S3RVER by convention).</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Where s3rver keeps buckets and objects; deleted on dispose.</summary>
     public string DataDirectory { get; }
@@ -44,78 +39,19 @@ public sealed partial class S3rverProcess : IAsyncDisposable
         var dataDirectory = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"s3zipexport-s3rver-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
 
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,   // not inherited: the child must not read the caller's terminal
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = root };
         foreach (var arg in new[] { script, "--directory", dataDirectory, "--address", "127.0.0.1", "--port", "0", "--silent", "--configure-bucket", bucket })
             start.ArgumentList.Add(arg);
 
-        var output = new StringBuilder();
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        void OnLine(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-            if (ListeningLine().Match(line) is { Success: true } m)
-                listening.TrySetResult(new Uri($"http://{m.Groups["host"].Value}:{m.Groups["port"].Value}/"));
-        }
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException(
-            $"s3rver exited with code {process.ExitCode} before listening:\n{Text(output)}"));
-
-        try
-        {
-            if (!process.Start()) throw new InvalidOperationException("node could not be started.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-            throw new InvalidOperationException($"s3rver needs Node.js: 'node' could not be started ({e.Message}).", e);
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var endpoint = await listening.Task.WaitAsync(StartTimeout, ct);
-            await WaitUntilAnswersAsync(endpoint, bucket, ct);
-            return new S3rverProcess(process, output, endpoint, dataDirectory);
-        }
-        catch (TimeoutException e)
-        {
-            await StopAsync(process, dataDirectory);
-            throw new TimeoutException($"s3rver did not become ready within {StartTimeout.TotalSeconds:0} s ({e.Message}):\n{Text(output)}", e);
-        }
-        catch
-        {
-            await StopAsync(process, dataDirectory);
-            throw;
-        }
-    }
-
-    /// <summary>s3rver prints its line before the bucket is surely configured; a HEAD on the bucket answering 200 is the ready signal.</summary>
-    private static async Task WaitUntilAnswersAsync(Uri endpoint, string bucket, CancellationToken ct)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
+        // s3rver prints its line before the bucket is surely configured; a HEAD on the bucket answering 200 is the ready signal.
+        var server = await ServerProcess.StartAsync("s3rver", start, ListeningLine(),
+            async (http, endpoint, token) =>
             {
-                using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(endpoint, bucket)), ct);
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (deadline.Elapsed < StartTimeout) { }
-            if (deadline.Elapsed >= StartTimeout)
-                throw new TimeoutException($"s3rver at {endpoint} did not answer for bucket '{bucket}' within {StartTimeout.TotalSeconds:0} s.");
-            await Task.Delay(100, ct);
-        }
+                using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(endpoint, bucket)), token);
+                return response.IsSuccessStatusCode;
+            },
+            missingProgram: "Node.js", cleanup: () => DeleteData(dataDirectory), ct);
+        return new S3rverProcess(server, dataDirectory);
     }
 
     private static async Task NpmCiAsync(string root, string script, CancellationToken ct)
@@ -139,38 +75,17 @@ public sealed partial class S3rverProcess : IAsyncDisposable
         }
     }
 
-    private static string Text(StringBuilder output)
+    private static void DeleteData(string dataDirectory)
     {
-        lock (output) return output.ToString();
+        try { Directory.Delete(dataDirectory, recursive: true); }
+        catch (DirectoryNotFoundException) { }
     }
-
-    private int _disposed;
 
     /// <summary>Kills s3rver and deletes its data; safe to call more than once and from a signal handler.</summary>
-    public ValueTask DisposeAsync() =>
-        Interlocked.Exchange(ref _disposed, 1) == 0 ? new(StopAsync(_process, DataDirectory)) : ValueTask.CompletedTask;
-
-    private static async Task StopAsync(Process process, string dataDirectory)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException) { }   // already gone
-        finally
-        {
-            process.Dispose();
-            try { Directory.Delete(dataDirectory, recursive: true); }
-            catch (DirectoryNotFoundException) { }
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>What s3rver printed so far (with --silent: its start line and any errors).</summary>
-    public string Output => Text(_output);
+    public string Output => _server.Output;
 
     public override string ToString() => $"s3rver at {Endpoint} (data in {DataDirectory})";
 }

@@ -20,7 +20,7 @@ public sealed class CsvFormatEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Shift_JIS_TSV_with_formatters_arrives_in_S3_as_a_CP932_entry_Excel_in_Japan_can_open()
     {
         _source.MapString("/events", """

@@ -40,7 +40,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
 
     private const string Columns = "id,title,started_at,url,Group=group.title,accepted,catch";
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_few_records_arrive_in_S3_as_a_zip_whose_CSV_matches_the_source_field_by_field()
     {
         _source.MapString("/events", TrickyEvents);
@@ -65,7 +65,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         await AssertEveryReaderAcceptsAsync(zip, csv);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_comes_from_the_scheduled_events_time_and_id()
     {
         _source.MapString("/events", TrickyEvents);
@@ -74,7 +74,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         Assert.True(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/2026/11/24/run-42.zip"));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Thousands_of_records_span_many_parts_none_under_5_MiB_but_the_last_and_in_flight_within_the_limit()
     {
         // Uncompressed output ("none") so the archive is about as large as the CSV: ~24 MB in 5 MiB parts.
@@ -110,7 +110,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         Assert.InRange(_s3.Proxy.MaxConcurrentUploadParts, 1, 2);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Zero_records_give_a_zip_whose_CSV_holds_only_the_header()
     {
         _source.MapString("/events", """{"results_returned":0,"events":[]}""");
@@ -123,7 +123,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         await AssertEveryReaderAcceptsAsync(zip, csv);
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData("<!DOCTYPE html><html><body>503 Service Unavailable</body></html>", "text/html", "not JSON")]
     [InlineData("""{"events":[{"title":"a"},{"title":"b""", "application/json", "record 2")]
     [InlineData("""{"items":[{"title":"a"}]}""", "application/json", "no property 'events'")]
@@ -135,12 +135,11 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         var e = await Assert.ThrowsAnyAsync<BadInputException>(() =>
             ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key)));
         Assert.Contains(expected, e.Message);
-        Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, key));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+        await _s3.AssertNothingLeftAsync(key);
         Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.AbortMultipartUpload && r.Succeeded);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Invalid_UTF8_in_the_source_fails_with_its_byte_offset_and_leaves_nothing()
     {
         var body = "{\"events\":[{\"title\":\"ok\"},{\"title\":\"bad "u8.ToArray().Concat(new byte[] { 0xC3, 0x28 }).Concat("\"}]}"u8.ToArray()).ToArray();
@@ -149,11 +148,10 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
             ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), "tests/utf8.zip")));
         Assert.Contains($"Invalid UTF-8 at byte offset {Array.IndexOf(body, (byte)0xC3)}", e.Message);
         Assert.Contains("record 2", e.Message);
-        Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/utf8.zip"));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+        await _s3.AssertNothingLeftAsync("tests/utf8.zip");
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Source_error_status_fails_before_any_upload_is_started()
     {
         _source.Map("/events", async context => { context.Response.StatusCode = 404; await context.Response.WriteAsync("nope"); });
@@ -163,6 +161,7 @@ public sealed class ExportEndToEndTests : IAsyncLifetime
         Assert.Contains("ym=202611", e.Message);
         Assert.DoesNotContain("secret", e.Message);
         Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
+        await _s3.AssertNothingLeftAsync("tests/404.zip");
     }
 
     private static byte[] ReadSingleEntry(byte[] zip, string name)

@@ -1,3 +1,6 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
 using S3ZipExport.Export;
 using S3ZipExport.Tests.Fixtures;
 
@@ -32,7 +35,7 @@ public sealed class IfExistsTests : IAsyncLifetime
 
     private Task<byte[]> DownloadAsync(string key) => _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, _prefix + key);
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Overwrite_replaces_the_object_of_an_earlier_run()
     {
         await ExportAsync("/v1", "overwrite.zip", "overwrite");
@@ -40,7 +43,7 @@ public sealed class IfExistsTests : IAsyncLifetime
         Assert.Contains("second run", Unzip(await DownloadAsync("overwrite.zip")));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Skip_does_nothing_when_the_object_exists_and_says_so()
     {
         await ExportAsync("/v1", "skip.zip", "skip");
@@ -51,7 +54,7 @@ public sealed class IfExistsTests : IAsyncLifetime
         Assert.Contains("first run", Unzip(await DownloadAsync("skip.zip")));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Fail_refuses_to_replace_an_existing_object_and_leaves_it_untouched()
     {
         await ExportAsync("/v1", "fail.zip", "fail");
@@ -59,7 +62,36 @@ public sealed class IfExistsTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "fail.zip", "fail"));
         Assert.Contains("already exists", e.Message);
         Assert.Contains("first run", Unzip(await DownloadAsync("fail.zip")));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+        await _s3.AssertNoUploadLeftAsync();
+    }
+
+    [LocalS3Fact]
+    public async Task Fail_refuses_at_complete_an_object_that_appeared_during_the_export_and_leaves_no_upload()
+    {
+        // Another writer puts the key after the existence check, while the parts upload: Complete's If-None-Match: *
+        // is what refuses then (412 PreconditionFailed), and the upload is aborted. Several parts, so the export
+        // is a multipart upload whatever its size threshold for a single PutObject.
+        ExportSource.MapManyRecords(_source, "/big", 6000);
+        var key = _prefix + "raced.zip";
+        var intruder = 0;
+        _s3.Proxy.Inject = r =>
+        {
+            if (r.Operation == S3Operation.UploadPart && Interlocked.Exchange(ref intruder, 1) == 0)
+                _s3.S3.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = LocalS3Fixture.Bucket, Key = key, ContentBody = "the other writer's", UseChunkEncoding = false,
+                }).GetAwaiter().GetResult();
+            return null;
+        };
+
+        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/big"), key,
+            [.. ExportSource.ManyPartsSettings, ("EXPORT_IF_EXISTS", "fail")])));
+
+        Assert.Equal((HttpStatusCode.PreconditionFailed, "PreconditionFailed"), (e.StatusCode, e.ErrorCode));
+        var complete = Assert.Single(_s3.Proxy.Requests, r => r.Operation == S3Operation.CompleteMultipartUpload);
+        Assert.Equal(("*", 412), (complete.Headers.GetValueOrDefault("if-none-match"), complete.StatusCode));
+        Assert.Equal("the other writer's"u8.ToArray(), await DownloadAsync("raced.zip"));
+        await _s3.AssertNoUploadLeftAsync();
     }
 
     private static string Unzip(byte[] zip)

@@ -27,7 +27,7 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
     private Task<System.Text.Json.JsonElement> ExportAsync(string key, params (string, string)[] extra) =>
         ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/events"), key, [("EXPORT_COLUMNS", "id,title"), .. extra]));
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Rows_split_into_numbered_entries_each_with_its_header_in_one_pass()
     {
         var summary = await ExportAsync("tests/split.zip", ("EXPORT_MAX_ROWS_PER_FILE", "10"), ("EXPORT_CSV_ENCODING", "utf-8-bom"));
@@ -55,7 +55,7 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         await ZipReaders.AssertAllAcceptAsync(zip, expected, log);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Gzip_output_is_one_csv_file_readable_by_GZipStream_and_gzip()
     {
         var summary = await ExportAsync("tests/events.csv.gz", ("EXPORT_FORMAT", "gzip"), ("EXPORT_COMPRESSION_THREADS", "2"));
@@ -84,7 +84,7 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         }
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Bad_records_are_skipped_counted_and_the_rest_exported_when_asked()
     {
         _source.MapString("/mixed", """{"events":[{"id":1,"started_at":"2026-12-01T19:00:00+09:00"},"not a record",{"id":3,"started_at":"next week"},{"id":4,"started_at":null}]}""");
@@ -99,18 +99,17 @@ public sealed class OutputShapeTests(LocalS3Fixture s3, ITestOutputHelper log) :
         Assert.Equal("id,Start\r\n1,2026/12/01 19:00\r\n4,\r\n", await text.ReadToEndAsync());
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Bad_record_fails_the_export_by_default_naming_it_and_leaving_nothing()
     {
         _source.MapString("/mixed", """{"events":[{"id":1},{"id":2,"started_at":"next week"}]}""");
         var e = await Assert.ThrowsAsync<BadRecordException>(() => ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/mixed"), "tests/bad.zip",
             ("EXPORT_COLUMNS", "id,Start=started_at|datetime:yyyy"))));
         Assert.Contains("Record 2", e.Message);
-        Assert.False(await s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/bad.zip"));
-        Assert.Empty(await s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
+        await s3.AssertNothingLeftAsync("tests/bad.zip");
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Several_sources_go_to_one_entry_each_when_asked()
     {
         _source.MapString("/september", """{"events":[{"id":1,"title":"九月"}]}""");

@@ -9,8 +9,7 @@ namespace S3ZipExport.Tests.Fixtures;
 /// </summary>
 internal static class S3ErrorResponse
 {
-    public static async Task WriteAsync(HttpContext context, int statusCode, string code, string message,
-        params (string Name, object Value)[] details)
+    public static async Task WriteAsync(HttpContext context, int statusCode, string code, string message)
     {
         // Read what the client is still sending, so it sees this response rather than a broken pipe mid-upload.
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
@@ -18,7 +17,6 @@ internal static class S3ErrorResponse
         var error = new XElement("Error",
             new XElement("Code", code),
             new XElement("Message", message),
-            details.Select(d => new XElement(d.Name, d.Value)),
             new XElement("RequestId", context.TraceIdentifier));
         var body = System.Text.Encoding.UTF8.GetBytes(
             new XDocument(new XDeclaration("1.0", "UTF-8", null), error).Declaration + "\n" + error.ToString(SaveOptions.DisableFormatting));

@@ -13,19 +13,15 @@ public sealed partial class S3RecordingProxy
         "Proxy-Authorization", "Proxy-Authenticate", "Expect", "Content-Length", "Host",
     };
 
-    /// <summary>Sends the request to s3rver and streams the answer back; <paramref name="replacementBody"/> is for bodies the proxy already read.</summary>
-    private async Task ForwardAsync(HttpContext context, byte[]? replacementBody)
+    /// <summary>Sends the request to the server and streams the answer back.</summary>
+    private async Task ForwardAsync(HttpContext context)
     {
         var request = context.Request;
         // The raw target keeps the client's percent-encoding of the key exactly.
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         using var upstreamRequest = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstreamBase, rawTarget));
 
-        if (replacementBody is not null)
-        {
-            upstreamRequest.Content = new ByteArrayContent(replacementBody);
-        }
-        else if (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0)
+        if (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0)
         {
             // Streamed: a part is never held whole in the proxy. Without a length, HttpClient sends it chunked.
             upstreamRequest.Content = new StreamContent(request.Body, 81920);

@@ -1,19 +1,15 @@
-using S3ZipExport.LocalServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace S3ZipExport.Tests.Fixtures;
 
 /// <summary>
-/// A Kestrel reverse proxy in front of one <see cref="S3rverProcess"/> that makes it behave more like S3 where
-/// the exporter's correctness depends on it, records every request, and injects faults on demand:
-/// <list type="bullet">
-/// <item>forwards requests and responses as sent (raw target, headers incl. Host and Authorization, streamed bodies);</item>
-/// <item>implements AbortMultipartUpload and ListMultipartUploads, which s3rver 3.7.1 answers with 405 and 501;</item>
-/// <item>enforces CompleteMultipartUpload's rules (part order, ETags, 5 MiB minimum) and UploadPart's (known upload,
-/// part number 1..10,000), which s3rver does not check.</item>
-/// </list>
-/// s3rver parses SigV4 Authorization headers but never verifies the signature, so nothing needs re-signing.
+/// A Kestrel reverse proxy in front of a local S3 (moto_server) that records every request and injects faults on
+/// demand, and otherwise only forwards: requests and responses as sent (raw target, headers incl. Host and
+/// Authorization, streamed bodies). The S3 rules themselves (Abort, ListMultipartUploads, Complete's part order,
+/// ETags and 5 MiB minimum, If-None-Match) are the server's to enforce, not the proxy's. moto does not verify SigV4
+/// signatures, so nothing needs re-signing. Whatever else the server emulates on the same endpoint (SSM) passes
+/// through too.
 /// </summary>
 public sealed partial class S3RecordingProxy : IAsyncDisposable
 {
@@ -22,12 +18,11 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
     private readonly Uri _upstreamBase;
     private readonly List<RecordedRequest> _requests = [];
 
-    private S3RecordingProxy(WebApplication app, Uri endpoint, Uri upstreamBase, S3rverUploadsFolder uploads)
+    private S3RecordingProxy(WebApplication app, Uri endpoint, Uri upstreamBase)
     {
         _app = app;
         Endpoint = endpoint;
         _upstreamBase = upstreamBase;
-        Uploads = uploads;
         _upstream = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -41,11 +36,8 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
     /// <summary>The address to give the S3 client as ServiceURL (path-style).</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>s3rver's in-progress uploads, as the proxy reads and removes them.</summary>
-    public S3rverUploadsFolder Uploads { get; }
-
     /// <summary>
-    /// Called for every request once its headers arrive (before any rule or forwarding); return null to pass it on.
+    /// Called for every request once its headers arrive (before forwarding); return null to pass it on.
     /// Runs on Kestrel threads, possibly concurrently.
     /// </summary>
     public Func<RecordedRequest, Fault?>? Inject { get; set; }
@@ -71,7 +63,7 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
     }
 
     /// <summary>
-    /// Body sizes of the parts s3rver accepted for <paramref name="uploadId"/>, ordered by part number (the last
+    /// Body sizes of the parts the server accepted for <paramref name="uploadId"/>, ordered by part number (the last
     /// successful upload of each number wins, as in S3).
     /// </summary>
     public IReadOnlyList<long> PartSizes(string uploadId) =>
@@ -81,11 +73,12 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
             .Select(g => g.Last().BytesReceived)
             .ToList();
 
-    public static async Task<S3RecordingProxy> StartAsync(S3rverProcess s3rver, CancellationToken ct = default)
+    /// <summary>Starts a proxy in front of the server at <paramref name="upstream"/>.</summary>
+    public static async Task<S3RecordingProxy> StartAsync(Uri upstream, CancellationToken ct = default)
     {
         S3RecordingProxy? proxy = null;
         var (app, endpoint) = await LoopbackWebServer.StartAsync(context => proxy!.HandleAsync(context), ct);
-        proxy = new S3RecordingProxy(app, endpoint, s3rver.Endpoint, new S3rverUploadsFolder(s3rver.DataDirectory));
+        proxy = new S3RecordingProxy(app, endpoint, upstream);
         return proxy;
     }
 
@@ -131,14 +124,7 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
                     break;
             }
 
-            await (recorded.Operation switch
-            {
-                S3Operation.UploadPart => UploadPartAsync(context, recorded),
-                S3Operation.CompleteMultipartUpload => CompleteMultipartUploadAsync(context, recorded),
-                S3Operation.AbortMultipartUpload => AbortMultipartUploadAsync(context, recorded),
-                S3Operation.ListMultipartUploads => ListMultipartUploadsAsync(context, recorded),
-                _ => ForwardAsync(context, replacementBody: null),
-            });
+            await ForwardAsync(context);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -148,7 +134,7 @@ public sealed partial class S3RecordingProxy : IAsyncDisposable
         catch (HttpRequestException e) when (!context.Response.HasStarted)
         {
             await S3ErrorResponse.WriteAsync(context, StatusCodes.Status502BadGateway, "BadGateway",
-                $"{nameof(S3RecordingProxy)} could not reach s3rver at {_upstreamBase}: {e.Message}");
+                $"{nameof(S3RecordingProxy)} could not reach the server at {_upstreamBase}: {e.Message}");
         }
         finally
         {

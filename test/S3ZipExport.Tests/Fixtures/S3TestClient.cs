@@ -7,7 +7,7 @@ namespace S3ZipExport.Tests.Fixtures;
 /// <summary>S3 clients for the local endpoints, and the read-back helpers tests assert with (test side only).</summary>
 public static class S3TestClient
 {
-    /// <summary>s3rver's built-in account; any other key id is refused with InvalidAccessKeyId.</summary>
+    /// <summary>Any key works with moto; s3rver knows only this one, its built-in account (others: InvalidAccessKeyId).</summary>
     public const string AccessKey = "S3RVER";
 
     /// <summary>A path-style client for <paramref name="serviceUrl"/>; <paramref name="maxErrorRetry"/> null keeps the SDK default.</summary>

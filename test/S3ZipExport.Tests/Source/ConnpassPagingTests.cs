@@ -51,7 +51,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
             Assert.True(times[i] - times[i - 1] >= TimeSpan.FromMilliseconds(ms) - FakeConnpass.ClockResolution, $"request {i} came {(times[i] - times[i - 1]).TotalMilliseconds:0} ms after the one before");
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task All_pages_are_exported_once_in_order_with_the_query_kept_and_no_request_sooner_than_the_interval(bool totalAfterRecords)
@@ -71,7 +71,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         AssertPacedAtLeast(IntervalMs);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task At_the_default_one_request_a_second_three_pages_never_meet_the_limit()
     {
         var connpass = Serve(new FakeConnpass { MinGap = TimeSpan.FromSeconds(1), EventsIn = _ => 300 });
@@ -86,7 +86,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         AssertPacedAtLeast(1000);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Retry_after_a_bare_429_also_keeps_the_interval_though_the_retry_base_is_shorter()
     {
         // The retry base is 20 ms (SourceExport); without pacing the retry would come far sooner than the interval.
@@ -101,7 +101,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         AssertPacedAtLeast(IntervalMs);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Page_without_records_stops_the_export_early_even_if_the_total_says_more()
     {
         Serve(new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(IntervalMs), EventsIn = _ => 500, NoEventsAfter = 150 });
@@ -113,7 +113,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         Assert.Equal(["?ym=202611&start=1&count=100", "?ym=202611&start=101&count=100", "?ym=202611&start=151&count=100"], _source.Requests.Select(r => r.Query));
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(150, 250, 250, 3)]   // grew: the later total is followed to the end
     [InlineData(250, 120, 120, 2)]   // shrank below what is read: stops after the page that said so
     public async Task Total_changing_between_pages_follows_the_latest_total(int first, int later, int exported, int requests)
@@ -127,7 +127,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         Assert.True(requests == _source.Requests.Count, string.Join(" ", _source.Requests.Select(r => $"{r.Time:ss.fff} {r.Query}")));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Several_URLs_are_read_in_order_each_paged_into_one_CSV()
     {
         Serve(new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(IntervalMs), EventsIn = ym => ym == 202610 ? 120 : 30 });
@@ -141,7 +141,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         AssertPacedAtLeast(IntervalMs);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Page_without_the_total_fails_naming_the_setting_and_leaves_nothing()
     {
         Serve(new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(IntervalMs), OmitTotal = true });
@@ -154,7 +154,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task More_pages_than_fit_before_the_deadline_fail_after_the_first_with_the_way_out()
     {
         Serve(new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(IntervalMs), EventsIn = _ => 100_000 });
@@ -170,7 +170,7 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Extra_headers_arrive_with_every_page_and_replace_a_default()
     {
         Serve(new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(IntervalMs), EventsIn = _ => 150 });

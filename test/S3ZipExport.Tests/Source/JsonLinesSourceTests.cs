@@ -21,7 +21,7 @@ public sealed class JsonLinesSourceTests : IAsyncLifetime
     public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    [Fact]
+    [LocalS3Fact]
     public async Task JSON_Lines_records_become_CSV_rows_and_blank_lines_are_skipped()
     {
         _source.MapString("/events.ndjson", "{\"id\":1,\"title\":\"a, b\"}\r\n\r\n{\"id\":2,\"title\":\"勉強会\"}\n{\"id\":3}\n", "application/x-ndjson");
@@ -34,7 +34,7 @@ public sealed class JsonLinesSourceTests : IAsyncLifetime
         Assert.Equal(3, summary.GetProperty("records").GetInt64());
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Bad_JSON_Lines_line_fails_the_export_naming_the_line_and_leaves_nothing()
     {
         _source.MapString("/events.ndjson", "{\"id\":1}\n{\"id\":2}\n{\"id\":3,,}\n", "application/x-ndjson");
@@ -48,7 +48,7 @@ public sealed class JsonLinesSourceTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Several_unpaged_URLs_are_read_in_order_and_a_bad_one_is_named()
     {
         _source.MapString("/a", """{"events":[{"id":1},{"id":2}]}""");

@@ -13,7 +13,6 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
     private static readonly byte[] Body = Events(5);
     private readonly LocalS3Fixture _s3;
     private SourceServer _source = null!;
-    private FakeSsm _ssm = null!;
 
     public SourceApiKeyTests(LocalS3Fixture s3)
     {
@@ -21,17 +20,12 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         s3.Reset();
     }
 
-    public async Task InitializeAsync()
-    {
-        _source = await SourceServer.StartAsync();
-        _ssm = await FakeSsm.StartAsync();
-    }
+    public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
+    public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _source.DisposeAsync();
-        await _ssm.DisposeAsync();
-    }
+    /// <summary>The function's SSM calls go through the recording proxy to moto's SSM.</summary>
+    private IReadOnlyList<RecordedRequest> SsmCalls =>
+        _s3.Proxy.Requests.Where(r => r.Headers.GetValueOrDefault("x-amz-target", "").StartsWith("AmazonSSM.", StringComparison.Ordinal)).ToList();
 
     /// <summary>A source that wants <paramref name="key"/> in <paramref name="header"/>, after one 503 so a retry is logged too.</summary>
     private void MapKeyedSource(string header, string key)
@@ -40,15 +34,15 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         _source.Map("/events", context => context.Request.Headers[header] == key ? serve(context) : Status(401)(context));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_from_SSM_is_sent_in_the_header_fetched_once_and_never_printed()
     {
         var key = "ssm-" + Guid.NewGuid().ToString("N");
         var parameter = $"/s3zipexport/tests/{Guid.NewGuid():N}";   // the cache is per process and per name
-        _ssm.PutSecureString(parameter, key);
+        await _s3.PutSecureStringAsync(parameter, key);
         MapKeyedSource("X-API-Key", key);
         var env = Environment(_s3, _source.Url("/events"), "tests/ssm-key.zip",
-            ("EXPORT_SOURCE_API_KEY_PARAMETER", parameter), ("AWS_ENDPOINT_URL_SSM", _ssm.Endpoint.ToString()));
+            ("EXPORT_SOURCE_API_KEY_PARAMETER", parameter), ("AWS_ENDPOINT_URL_SSM", _s3.Proxy.Endpoint.ToString()));
 
         using (var stdout = new ConsoleCapture())
         {
@@ -58,15 +52,15 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
             Assert.DoesNotContain(key, stdout.Text);
         }
 
-        var call = Assert.Single(_ssm.Calls);
-        Assert.Equal("AmazonSSM.GetParameter", call.Target);
-        Assert.Equal(parameter, call.Body.GetProperty("Name").GetString());
-        Assert.True(call.Body.GetProperty("WithDecryption").GetBoolean());
+        var call = Assert.Single(SsmCalls);
+        Assert.Equal(("AmazonSSM.GetParameter", 200), (call.Headers["x-amz-target"], call.StatusCode));
+        // The name and WithDecryption are checked by moto's answer: an unknown name is ParameterNotFound, and without
+        // decryption a SecureString comes back as "kms:alias/aws/ssm:<value>", which the source would refuse (401).
         Assert.All(_source.Requests, r => Assert.Equal(key, r.Headers["x-api-key"]));
         Assert.True(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, "tests/ssm-key.zip"));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_from_the_local_setting_goes_in_the_named_header_and_not_into_logs_or_errors()
     {
         const string key = "Bearer local-s3cr3t-value";
@@ -82,13 +76,14 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<SourceException>(() => ExportRun.InvokeAsync(failing));
 
         Assert.Contains("HTTP 403", e.Message);
+        await AssertNothingLeftAsync(_s3, "tests/local-key-fail.zip");
         Assert.DoesNotContain("s3cr3t", e.ToString());
         Assert.DoesNotContain("s3cr3t", stdout.Text);
         Assert.All(_source.Requests, r => Assert.Equal(key, r.Headers["authorization"]));
         Assert.Contains("retrying", stdout.Text);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Key_does_not_follow_a_redirect_to_another_origin()
     {
         await using var elsewhere = await SourceServer.StartAsync();
@@ -105,18 +100,20 @@ public sealed class SourceApiKeyTests : IAsyncLifetime
         Assert.False(Assert.Single(elsewhere.Requests).Headers.ContainsKey("x-api-key"));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Missing_SSM_parameter_fails_by_name_before_any_upload()
     {
         _source.MapBytes("/events", Body);
         var env = Environment(_s3, _source.Url("/events"), "tests/no-parameter.zip",
-            ("EXPORT_SOURCE_API_KEY_PARAMETER", "/s3zipexport/tests/absent"), ("AWS_ENDPOINT_URL_SSM", _ssm.Endpoint.ToString()));
+            ("EXPORT_SOURCE_API_KEY_PARAMETER", "/s3zipexport/tests/absent"), ("AWS_ENDPOINT_URL_SSM", _s3.Proxy.Endpoint.ToString()));
 
         var e = await Assert.ThrowsAsync<SourceException>(() => ExportRun.InvokeAsync(env));
 
         Assert.Contains("EXPORT_SOURCE_API_KEY_PARAMETER", e.Message);
         Assert.Contains("'/s3zipexport/tests/absent' does not exist", e.Message);
         Assert.Empty(_source.Requests);
+        Assert.Equal(400, Assert.Single(SsmCalls).StatusCode);
         Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
+        await AssertNothingLeftAsync(_s3, "tests/no-parameter.zip");
     }
 }

@@ -48,7 +48,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
     private static string Payload(params (string Name, string Value)[] overrides) =>
         JsonSerializer.Serialize(overrides.ToDictionary(o => o.Name, o => o.Value));
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_payload_cannot_send_the_deployed_key_to_another_origin()
     {
         var e = await Assert.ThrowsAsync<SettingsException>(() =>
@@ -63,7 +63,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Empty(_s3.Proxy.Requests);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_payload_cannot_send_the_key_from_the_parameter_elsewhere_and_the_parameter_is_not_even_read()
     {
         // The SSM endpoint is a recording server: any read of the parameter would show up as a request there.
@@ -79,7 +79,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Empty(_deployed.Requests);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_payload_cannot_send_the_deployed_headers_to_another_origin()
     {
         var e = await Assert.ThrowsAsync<SettingsException>(() =>
@@ -89,7 +89,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Empty(_callers.Requests);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_payload_may_change_the_path_and_query_on_the_deployed_origin_and_the_key_goes_there()
     {
         var summary = await ExportRun.InvokeAsync(Deployed(("EXPORT_SOURCE_API_KEY", Key)), Payload(("EXPORT_SOURCE_URL", _deployed.Url("/other?ym=202611").ToString())));
@@ -100,7 +100,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Equal(Key, request.Headers["x-api-key"]);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task An_origin_the_deployer_allows_may_be_named_by_a_payload()
     {
         var env = Deployed(("EXPORT_SOURCE_API_KEY", Key), ("EXPORT_SOURCE_ALLOWED_ORIGINS", _callers.BaseAddress.GetLeftPart(UriPartial.Authority)));
@@ -110,7 +110,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Equal(Key, Assert.Single(_callers.Requests).Headers["x-api-key"]);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task With_allowed_origins_set_a_payload_keeps_to_them_even_without_a_key()
     {
         await using var third = await SourceServer.StartAsync();
@@ -122,7 +122,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Empty(third.Requests);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Without_a_deployed_key_or_headers_a_payload_may_export_another_origin_with_its_own_key()
     {
         await ExportRun.InvokeAsync(Deployed(), Payload(("EXPORT_SOURCE_URL", _callers.Url("/events").ToString()), ("EXPORT_SOURCE_API_KEY", "callers-own")));
@@ -131,7 +131,7 @@ public sealed class SourceOriginTests : IAsyncLifetime
         Assert.Empty(_deployed.Requests);
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData("EXPORT_SOURCE_API_KEY_PARAMETER", "/someone/elses/secret")]
     [InlineData("EXPORT_SOURCE_API_KEY_HEADER", "X-Forwarded-For")]
     [InlineData("EXPORT_SOURCE_ALLOWED_ORIGINS", "https://attacker.example")]

@@ -33,7 +33,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
 
     private IReadOnlyList<RecordedSourceRequest> EventsRequests => _source.Requests.Where(r => r.Path == "/events").ToList();
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData("\"v1\"", "\"v1\"")]
     [InlineData(null, "Tue, 24 Nov 2026 00:00:00 GMT")]
     public async Task Dropped_body_resumes_from_the_last_byte_and_the_CSV_equals_an_undisturbed_run(string? etag, string expectedIfRange)
@@ -53,7 +53,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Dropped_gzip_body_resumes_beneath_one_decompressor()
     {
         var expected = await UndisturbedCsvAsync();
@@ -66,7 +66,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
         Assert.Equal($"bytes={gzipped.Length / 2}-", EventsRequests[1].Headers["range"]);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Stalled_body_times_out_and_resumes()
     {
         var expected = await UndisturbedCsvAsync();
@@ -78,7 +78,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
         Assert.Equal($"bytes={BreakAfter}-", EventsRequests[1].Headers["range"]);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Dropped_body_without_range_support_restarts_the_export_with_a_new_upload()
     {
         var expected = await UndisturbedCsvAsync();
@@ -96,7 +96,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Dropped_body_without_range_support_fails_with_the_offset_after_the_restarts_and_leaves_nothing()
     {
         // A fresh breaking handler for every request: every attempt breaks off.
@@ -115,7 +115,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
             _s3.Proxy.Requests.Count(r => r.Operation == S3Operation.AbortMultipartUpload && r.Succeeded));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Resource_that_changed_before_the_resume_fails_the_export()
     {
         _source.Map("/events", RangedSource.BreaksFirst(Body, BreakAfter, laterBody: (Events(10), "\"v2\"")));
@@ -129,7 +129,7 @@ public sealed class SourceResumeTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Resume_counts_against_the_attempt_budget()
     {
         _source.Map("/events", RangedSource.BreaksFirst(Body, BreakAfter));

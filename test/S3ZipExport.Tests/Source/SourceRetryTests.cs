@@ -24,7 +24,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
     public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(500, 2)]
     [InlineData(503, 1)]
     [InlineData(502, 1)]
@@ -43,7 +43,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Too_many_requests_with_Retry_After_in_seconds_waits_that_long()
     {
         _source.Map("/events", FailingFirst(1, Status(429, "1"), Body));
@@ -55,7 +55,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.InRange(requests[1].Time - requests[0].Time, TimeSpan.FromMilliseconds(950), TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Too_many_requests_with_Retry_After_as_an_HTTP_date_waits_until_then()
     {
         // An HTTP-date has whole seconds: two seconds ahead is at least one second after truncation.
@@ -69,7 +69,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.InRange(requests[1].Time - requests[0].Time, TimeSpan.FromMilliseconds(950), TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Too_many_requests_without_Retry_After_waits_at_least_the_base_delay()
     {
         // connpass answers 429 with no Retry-After to clients over one request a second.
@@ -84,7 +84,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.True(requests[2].Time - requests[1].Time >= TimeSpan.FromMilliseconds(2 * baseMs - 20), $"second gap {requests[2].Time - requests[1].Time}");
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Transient_status_that_never_ends_fails_after_the_attempt_budget_with_nothing_left_behind()
     {
         _source.Map("/events", Status(503));
@@ -100,7 +100,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(401)]
     [InlineData(403)]
     [InlineData(400)]
@@ -120,7 +120,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         await AssertNothingLeftAsync(_s3, key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Refused_connection_is_retried_then_fails_saying_it_could_not_be_reached()
     {
         var closedPort = ClosedPort();

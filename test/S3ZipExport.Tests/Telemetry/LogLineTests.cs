@@ -28,7 +28,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Start_progress_end_and_metrics_lines_are_JSON_with_the_documented_fields()
     {
         string text;
@@ -69,7 +69,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         Assert.True(emf.GetProperty("PeakMemoryMB").GetDouble() > 10);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_failure_is_logged_as_an_error_line_naming_the_problem()
     {
         using var capture = new ConsoleCapture();
@@ -79,6 +79,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         var failed = capture.Text.Split('\n').Where(l => l.Contains("\"export failed\"")).Select(l => JsonDocument.Parse(l).RootElement).Last();
         Assert.Equal("Error", failed.GetProperty("level").GetString());
         Assert.Contains("EXPORT_BUCKET: required", failed.GetProperty("error").GetString());
+        await s3.AssertNothingLeftAsync("tests/x.zip");
     }
 
     private static string? Message(JsonElement line) => line.TryGetProperty("message", out var m) ? m.GetString() : null;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Amazon.S3;
+using Amazon.S3.Model;
 using S3ZipExport.Export;
 using S3ZipExport.Tests.Export;
 using S3ZipExport.Tests.Fixtures;
@@ -8,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace S3ZipExport.Tests.Upload;
 
-/// <summary>Faults injected between the function and s3rver: the object is byte-exact after recovery, absent after failure.</summary>
+/// <summary>Faults injected between the function and S3 (moto): the object is byte-exact after recovery, absent after failure.</summary>
 [Collection(LocalS3Collection.Name)]
 public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
 {
@@ -42,13 +43,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         return Convert.ToBase64String(value);
     }
 
-    private async Task AssertNothingLeftAsync(string key)
-    {
-        Assert.False(await _s3.S3.ObjectExistsAsync(LocalS3Fixture.Bucket, key));
-        Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
-    }
-
-    [Fact]
+    [LocalS3Fact]
     public async Task Every_part_carries_the_CRC32_of_its_bytes_and_the_summary_the_whole_objects()
     {
         var key = "tests/checksums.zip";
@@ -69,9 +64,17 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         var create = _s3.Proxy.Requests.Single(r => r.Operation == S3Operation.CreateMultipartUpload);
         Assert.Equal("CRC32", create.Headers["x-amz-checksum-algorithm"]);
         Assert.Equal("FULL_OBJECT", create.Headers["x-amz-checksum-type"]);
+
+        // The checksum stored with the object: moto computes it from the parts it holds (it does not take the
+        // value Complete sends), so it is a second, independent reckoning of the stored bytes.
+        var head = await _s3.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest
+        {
+            BucketName = LocalS3Fixture.Bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED,
+        });
+        Assert.Equal((S3Crc32(zip), ChecksumType.FULL_OBJECT), (head.ChecksumCRC32, head.ChecksumType));
     }
 
-    [Theory]
+    [LocalS3Theory]
     [InlineData(500, "InternalError")]
     [InlineData(503, "SlowDown")]
     public async Task A_failed_part_is_retried_and_the_object_is_byte_exact(int status, string code)
@@ -87,7 +90,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Empty(await _s3.S3.ListIncompleteUploadsAsync(LocalS3Fixture.Bucket));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_whose_connection_resets_is_resent_and_the_object_is_byte_exact()
     {
         var reference = await ReferenceArchiveAsync();
@@ -102,7 +105,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(reference, await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_failed_complete_is_retried_once_and_succeeds()
     {
         var reference = await ReferenceArchiveAsync();
@@ -115,7 +118,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(reference, await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key));
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_that_keeps_failing_aborts_the_upload_and_leaves_nothing()
     {
         _s3.Proxy.Inject = r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2 ? Fault.Error(500, "InternalError") : null;
@@ -126,10 +129,10 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal(1 + S3ZipExport.Aws.AwsClients.S3Retries,
             _s3.Proxy.Requests.Count(r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2));
         Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.AbortMultipartUpload && r.Succeeded);
-        await AssertNothingLeftAsync(key);
+        await _s3.AssertNothingLeftAsync(key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task A_part_delayed_past_the_deadline_stops_the_export_with_how_far_it_got_and_leaves_nothing()
     {
         _s3.Proxy.Inject = r => r.Operation == S3Operation.UploadPart && r.PartNumber == 2 ? Fault.DelayBy(TimeSpan.FromSeconds(30)) : null;
@@ -140,10 +143,10 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Contains("EXPORT_TIMEOUT_SECONDS=12", e.Message);
         Assert.Matches(@"after [\d,]+ records, [\d.,]+ MB read", e.Message);
         Assert.Contains("Raise the function's Timeout", e.Message);
-        await AssertNothingLeftAsync(key);
+        await _s3.AssertNothingLeftAsync(key);
     }
 
-    [Fact]
+    [LocalS3Fact]
     public async Task Server_side_encryption_is_requested_when_configured()
     {
         await ExportAsync("tests/sse.zip", ("EXPORT_SSE", "aws:kms"), ("EXPORT_SSE_KMS_KEY_ID", "alias/exports"));
