@@ -1,13 +1,15 @@
+using System.Runtime.InteropServices;
 using S3ZipExport.Benchmarks;
 
-// Throughput and memory of the exporter on this machine; prints one line of figures per run, asserts nothing.
+// Throughput and memory of the exporter on this machine, as Lambda would run it at a memory size; prints one line of
+// figures per run, asserts nothing.
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
-//       [--threads K] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
-//       [--source file|generated] [--lambda-memory-mb 1024]
-// export:   the whole function, in a child process with Lambda's GC limits for --lambda-memory-mb, against the demo
-//           source (own process; by default sending a document saved once in /dev/shm, --source generated makes
-//           it generate JSON as it sends) and s3rver, then the object read back, verified, and its CSV through one
-//           DeflateStream (the floor).
+//       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
+//       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default]
+// export:   the whole function, in a child process with Lambda's GC limit for --lambda-memory-mb and (root, cgroup v1)
+//           its CPU share as a quota, against the demo source (own process; by default sending a document saved once in
+//           /dev/shm, --source generated makes it generate JSON as it sends) and s3rver, then the object read back,
+//           verified, and its CSV through one DeflateStream (the floor).
 // compress: export-shaped CSV from memory through ZipStreamWriter at --threads, and through the floor.
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
@@ -24,13 +26,23 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-var line = options.Stage switch
+// kill (SIGTERM) stops as Ctrl+C does, so the children (export, source, s3rver) and the CPU group are cleaned up.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+try
 {
-    Stage.Export => await ExportBenchmark.RunAsync(options, stop.Token),
-    Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
-    Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
-    _ => await ParseBenchmark.RunAsync(options, stop.Token),
-};
-Console.Out.WriteLine(line);
+    var line = options.Stage switch
+    {
+        Stage.Export => await ExportBenchmark.RunAsync(options, stop.Token),
+        Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
+        Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+        _ => await ParseBenchmark.RunAsync(options, stop.Token),
+    };
+    Console.Out.WriteLine(line);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped; the export, source and s3rver processes and the CPU group are gone");
+    return 130;
+}
 Console.Error.WriteLine(MachineInfo.Describe());
 return 0;
