@@ -10,11 +10,12 @@ internal enum SourceMode { File, Generated }
 
 /// <summary>The command line, parsed once.</summary>
 internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel Level, int? Threads, int PartMiB, int Concurrency,
-    SourceMode Source, int LambdaMemoryMB, bool CpuQuota, int? ProcessorCount)
+    SourceMode Source, int LambdaMemoryMB, bool CpuQuota, int? ProcessorCount, string? ResultsDirectory)
 {
     public const string Usage =
         "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse] " +
-        "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default]";
+        "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] " +
+        "[--results DIR]";
 
     public string LevelName => Name(Level);
 
@@ -24,7 +25,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions(Stage.Export, 100, CompressionLevel.Optimal, null, 8, 4, SourceMode.File, 1024, true, null);
+        var options = new BenchOptions(Stage.Export, 100, CompressionLevel.Optimal, null, 8, 4, SourceMode.File, 1024, true, null, null);
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
@@ -57,6 +58,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
                     },
                 },
                 "--processor-count" => options with { ProcessorCount = ParseCount(name, value) },
+                "--results" => options with { ResultsDirectory = Path.GetFullPath(value) },
                 _ => throw new ArgumentException($"Unknown option '{name}'. {Usage}"),
             };
         }
@@ -87,4 +89,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
 
     /// <summary>Compression threads for the stages that run in this process: --threads, else one per core.</summary>
     public int ThreadsOrCores => Threads ?? Environment.ProcessorCount;
+
+    /// <summary>Where result files go: --results, else bench/results/&lt;machine&gt; in the checkout.</summary>
+    public string ResultsPath => ResultsDirectory ?? ResultFiles.DefaultDirectory();
 }

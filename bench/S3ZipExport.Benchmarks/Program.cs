@@ -5,7 +5,7 @@ using S3ZipExport.Benchmarks;
 // figures per run, asserts nothing.
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
 //       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
-//       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default]
+//       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
 // export:   the whole function, in a child process with Lambda's GC limit for --lambda-memory-mb and (root, cgroup v1)
 //           its CPU share as a quota, against the demo source (own process; by default sending a document saved once in
 //           /dev/shm, --source generated makes it generate JSON as it sends) and s3rver, then the object read back,
@@ -13,6 +13,7 @@ using S3ZipExport.Benchmarks;
 // compress: export-shaped CSV from memory through ZipStreamWriter at --threads, and through the floor.
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
+// The stages also write their row to bench/results/<machine>/<stage>.md (or --results DIR).
 
 if (args is [ExportChild.Flag]) return await ExportChild.RunAsync(CancellationToken.None);
 
@@ -30,14 +31,21 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 try
 {
-    var line = options.Stage switch
+    if (options.Stage == Stage.Export)
     {
-        Stage.Export => await ExportBenchmark.RunAsync(options, stop.Token),
-        Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
-        Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
-        _ => await ParseBenchmark.RunAsync(options, stop.Token),
-    };
-    Console.Out.WriteLine(line);
+        Console.Out.WriteLine(await ExportBenchmark.RunAsync(options, stop.Token));
+    }
+    else
+    {
+        var stage = options.Stage switch
+        {
+            Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
+            Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+            _ => await ParseBenchmark.RunAsync(options, stop.Token),
+        };
+        Console.Out.WriteLine(stage.Line);
+        Console.Error.WriteLine($"wrote {stage.Record(options.ResultsPath)}");
+    }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
