@@ -6,6 +6,8 @@ using S3ZipExport.Benchmarks;
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
 //       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
 //       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
+//   ... -- --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] [--sweep-threads 1,2,default]
+//       [--sweep-processors 1,2] [--repeat 1] [--results DIR]
 // export:   the whole function, in a child process with Lambda's GC limit for --lambda-memory-mb and (root, cgroup v1)
 //           its CPU share as a quota, against the demo source (own process; by default sending a document saved once in
 //           /dev/shm, --source generated makes it generate JSON as it sends) and s3rver, then the object read back,
@@ -14,6 +16,8 @@ using S3ZipExport.Benchmarks;
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
 // The stages also write their row to bench/results/<machine>/<stage>.md (or --results DIR).
+// sweep:    the stage ceilings, then exports at each memory size × level × threads × processors seen: one table, also
+//           written to sweep.md there; sizes beyond this machine's cores are predicted from the stages.
 
 if (args is [ExportChild.Flag]) return await ExportChild.RunAsync(CancellationToken.None);
 
@@ -31,20 +35,24 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 try
 {
-    if (options.Stage == Stage.Export)
+    switch (options.Stage)
     {
-        Console.Out.WriteLine(await ExportBenchmark.RunAsync(options, stop.Token));
-    }
-    else
-    {
-        var stage = options.Stage switch
-        {
-            Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
-            Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
-            _ => await ParseBenchmark.RunAsync(options, stop.Token),
-        };
-        Console.Out.WriteLine(stage.Line);
-        Console.Error.WriteLine($"wrote {stage.Record(options.ResultsPath)}");
+        case Stage.Export:
+            Console.Out.WriteLine(await ExportBenchmark.RunAsync(options, stop.Token));
+            break;
+        case Stage.Sweep:
+            Console.Out.Write(await Sweep.RunAsync(options, args, stop.Token));
+            break;
+        default:
+            var stage = options.Stage switch
+            {
+                Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
+                Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+                _ => await ParseBenchmark.RunAsync(options, stop.Token),
+            };
+            Console.Out.WriteLine(stage.Line);
+            Console.Error.WriteLine($"wrote {stage.Record(options.ResultsPath)}");
+            break;
     }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
