@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace S3ZipExport.Benchmarks;
 
-internal enum Stage { Export, Compress, Csv, Parse, Sweep }
+internal enum Stage { Export, Compress, Csv, Parse, Sweep, Readme }
 
 /// <summary>Where the demo document comes from: a file saved once in /dev/shm (next to no CPU), or generated per request.</summary>
 internal enum SourceMode { File, Generated }
@@ -28,7 +28,8 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
         "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] " +
         "[--results DIR]\n" +
         "       S3ZipExport.Benchmarks --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] " +
-        "[--sweep-threads 1,2,default] [--sweep-processors 1,2] [--repeat 1] [--results DIR]";
+        "[--sweep-threads 1,2,default] [--sweep-processors 1,2] [--repeat 1] [--results DIR]\n" +
+        "       S3ZipExport.Benchmarks --readme";
 
     /// <summary>The size a sweep runs at unless --size-mb says otherwise: the 1 GB of the figures.</summary>
     public const double SweepSizeMB = 1000;
@@ -46,9 +47,9 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
-            if (name == "--sweep")
+            if (name is "--sweep" or "--readme")
             {
-                options = options with { Stage = Stage.Sweep };
+                options = options with { Stage = name == "--sweep" ? Stage.Sweep : Stage.Readme };
                 continue;
             }
             var value = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value. {Usage}");

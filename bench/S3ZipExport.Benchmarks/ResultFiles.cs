@@ -7,7 +7,7 @@ namespace S3ZipExport.Benchmarks;
 /// <summary>
 /// A Markdown table of one kind of result in bench/results/&lt;machine&gt;/: an introduction (written anew each time)
 /// and rows; a row replaces the row whose first <see cref="KeyColumns"/> cells are the same, so a file keeps the latest
-/// run of each setting.
+/// run of each setting. The README shows these files as they are (<see cref="ReadmeResults"/>).
 /// </summary>
 internal sealed record ResultTable(string FileName, string Intro, string[] Header, int KeyColumns)
 {
@@ -28,11 +28,8 @@ internal sealed record ResultTable(string FileName, string Intro, string[] Heade
 /// <summary>Where result files go, and the Markdown they are made of.</summary>
 internal static class ResultFiles
 {
-    /// <summary>Result files live in &lt;machine&gt; folders below this one (relative to the checkout, / separators).</summary>
-    public const string ResultsFolder = "bench/results";
-
     /// <summary>bench/results/&lt;machine&gt; in this checkout.</summary>
-    public static string DefaultDirectory() => Path.Join(RepositoryRoot.Find(), ResultsFolder, MachineInfo.Name);
+    public static string DefaultDirectory() => Path.Join(RepositoryRoot.Find(), ReadmeResults.ResultsFolder, MachineInfo.Name);
 
     /// <summary>"On `amd-epyc-2c` (2 cores, "AMD EPYC", .NET 10.0.0)": the start of every file's introduction.</summary>
     public static string OnThisMachine =>
