@@ -8,8 +8,9 @@ namespace S3ZipExport.Benchmarks;
 /// a memory size (<see cref="LambdaModel.Share"/>), on the exporter only (the demo source and s3rver stay outside).
 /// The child joins the group before its first instruction: it is started through <c>sh</c>, which writes its own
 /// pid to the group's cgroup.procs and then execs dotnet, so every thread the runtime creates is born inside.
-/// Disposing removes the group (the child must have exited). Needs root and the v1 <c>cpu</c> controller; where the
-/// machine has neither, <see cref="Probe"/> says why and the caller runs unconstrained, and labels it so.
+/// Disposing removes the group (once the child has exited). Needs root and the v1 <c>cpu</c> controller; where the
+/// machine lacks either, <see cref="TryCreate"/> returns null with the reason, and the caller runs unconstrained
+/// and labels it so.
 /// </summary>
 internal sealed class CpuQuotaGroup : IDisposable
 {
