@@ -13,9 +13,20 @@ namespace S3ZipExport.Benchmarks;
 /// </summary>
 internal static class CsvBenchmark
 {
-    public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
+    public static readonly ResultTable Table = new("csv.md",
+        $"{ResultFiles.OnThisMachine}, `--stage csv`: the demo source (its own process) over HTTP, the JSON record reader and the " +
+        "CSV writer into a pipe drained into nothing: the export without compression and upload, on one thread.",
+        ["source", "JSON MB", "CSV MB", "wall s", "CPU s", "JSON MB/s", "CSV MB/s", "date", "load"], 1);
+
+    public static async Task<StageResult> RunAsync(BenchOptions options, CancellationToken ct)
     {
         await using var source = await DemoSourceProcess.StartAsync(options, ct);
+        return await MeasureAsync(options, source, ct);
+    }
+
+    /// <summary>The stage against a source already running (the sweep's).</summary>
+    public static async Task<StageResult> MeasureAsync(BenchOptions options, DemoSourceProcess source, CancellationToken ct)
+    {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var errors = new List<string>();
         var columns = S3ZipExport.Settings.ColumnListParser.Parse(ExportBenchmark.Columns, errors);
@@ -43,9 +54,13 @@ internal static class CsvBenchmark
         var allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
         var cpu = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds;
 
-        return string.Create(CultureInfo.InvariantCulture,
+        var line = string.Create(CultureInfo.InvariantCulture,
             $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
             $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | source={options.SourceName} | " +
             $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
+        string[] row = [options.SourceName, ResultFiles.F(records.BytesRead / 1e6, 1), ResultFiles.F(csv.BytesWritten / 1e6, 1), ResultFiles.F(seconds, 2),
+            ResultFiles.F(cpu, 2), ResultFiles.F(records.BytesRead / 1e6 / seconds, 1), ResultFiles.F(csv.BytesWritten / 1e6 / seconds, 1),
+            .. ResultFiles.Stamp(loadBefore)];
+        return new StageResult(line, Table, row, csv.BytesWritten / 1e6 / seconds);
     }
 }

@@ -9,7 +9,8 @@ namespace S3ZipExport.Benchmarks;
 /// <summary>
 /// The export itself, in the child process <see cref="ExportChildProcess"/> starts: the handler built as the Lambda
 /// runtime builds it (settings from this process's environment) and called once. Prints one JSON line of figures
-/// (<see cref="ExportFigures"/>) on stdout, the only line there: the function's own log lines are silenced.
+/// (<see cref="ExportFigures"/>) on stdout, the only line there: the function's own log lines are kept in memory,
+/// and only its start line is read, for the compression threads it chose.
 /// </summary>
 internal static class ExportChild
 {
@@ -19,7 +20,8 @@ internal static class ExportChild
     public static async Task<int> RunAsync(CancellationToken ct)
     {
         var stdout = Console.Out;
-        Console.SetOut(TextWriter.Null);
+        var log = new StringWriter();
+        Console.SetOut(TextWriter.Synchronized(log));
         ExportSummary summary;
         double wallSeconds, cpuSeconds, peakHeapMB, allocatedMB;
         try
@@ -46,9 +48,22 @@ internal static class ExportChild
         var figures = new ExportFigures(summary, wallSeconds, cpuSeconds, allocatedMB, ResourceSampler.PeakRssMB(), peakHeapMB,
             ResourceSampler.Collections, ResourceSampler.HeapAfterLastFullGcMB,
             LiveAfterMB: GC.GetTotalMemory(forceFullCollection: true) / 1e6,
-            GcLimitMB: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e6);
+            GcLimitMB: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e6,
+            ProcessorCount: Environment.ProcessorCount, CompressionThreads: StartedWithThreads(log.ToString()), CpuCgroup: CpuQuotaGroup.Current());
         await stdout.WriteLineAsync(JsonSerializer.Serialize(figures, ExportFiguresJson.Default.ExportFigures));
         await stdout.FlushAsync(ct);
+        return 0;
+    }
+
+    /// <summary>compressionThreads from the function's "export started" line (0 if there is none): what it chose when not told.</summary>
+    private static int StartedWithThreads(string log)
+    {
+        foreach (var line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!line.StartsWith('{') || !line.Contains("\"compressionThreads\"", StringComparison.Ordinal)) continue;
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.TryGetProperty("compressionThreads", out var threads) && threads.TryGetInt32(out var n)) return n;
+        }
         return 0;
     }
 }
@@ -56,10 +71,12 @@ internal static class ExportChild
 /// <summary>
 /// What the child measured: the handler's summary, its wall and CPU time, bytes allocated, the process's peak RSS
 /// (VmHWM, start-up included), the GC heap's peak, collections per generation, the heap after the last full GC, what
-/// the export left alive, and the memory the GC believes it has (the hard limit, when one is set).
+/// the export left alive, the memory the GC believes it has (the hard limit, when one is set), the processors the
+/// runtime sees (DOTNET_PROCESSOR_COUNT, else the cores or its cgroup's quota rounded up) and the compression threads
+/// the function ran with, and the process's group in the cgroup-v1 cpu hierarchy (to check that a quota applied).
 /// </summary>
 internal sealed record ExportFigures(ExportSummary Summary, double WallSeconds, double CpuSeconds, double AllocatedMB, double PeakRssMB,
-    double PeakGcHeapMB, string Collections, double FullGcHeapMB, double LiveAfterMB, double GcLimitMB);
+    double PeakGcHeapMB, string Collections, double FullGcHeapMB, double LiveAfterMB, double GcLimitMB, int ProcessorCount, int CompressionThreads, string CpuCgroup);
 
 [JsonSerializable(typeof(ExportFigures))]
 internal sealed partial class ExportFiguresJson : JsonSerializerContext;

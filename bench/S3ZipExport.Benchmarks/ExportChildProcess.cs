@@ -9,6 +9,8 @@ namespace S3ZipExport.Benchmarks;
 /// as on Lambda, so its peak RSS is the function's. Lambda runs .NET in a cgroup of the function's memory, and the
 /// runtime then caps the GC heap at 75% of it (GCHeapHardLimit's default under a container limit). Gen0's budget
 /// is left to the runtime: DOTNET_GCgen0size and DOTNET_GCgen0MaxBudget were tried and changed nothing measurable.
+/// With a <see cref="CpuQuotaGroup"/> the child runs in it (Lambda's CPU share); with a processor count it sees that
+/// many processors (DOTNET_PROCESSOR_COUNT), as a function sees the processors of its micro-VM, not its share.
 /// </summary>
 internal static class ExportChildProcess
 {
@@ -16,9 +18,10 @@ internal static class ExportChildProcess
 
     /// <summary>The GC settings, as the benchmark's line shows them.</summary>
     public static string Describe(int lambdaMemoryMB) => string.Create(CultureInfo.InvariantCulture,
-        $"lambda_memory_mb={lambdaMemoryMB} gc=\"heap_hard_limit={HeapHardLimitBytes(lambdaMemoryMB) >> 20}MiB workstation non-concurrent\"");
+        $"heap_hard_limit={HeapHardLimitBytes(lambdaMemoryMB) >> 20}MiB (Lambda's for {lambdaMemoryMB} MB) workstation non-concurrent");
 
-    public static async Task<ExportFigures> RunAsync(IReadOnlyDictionary<string, string?> environment, int lambdaMemoryMB, CancellationToken ct)
+    public static async Task<ExportFigures> RunAsync(IReadOnlyDictionary<string, string?> environment, int lambdaMemoryMB, CpuQuotaGroup? quota,
+        int? processorCount, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(ExportChildProcess).Assembly.Location);
@@ -26,10 +29,14 @@ internal static class ExportChildProcess
         foreach (var (name, value) in environment) start.Environment[name] = value;
         start.Environment["DOTNET_GCHeapHardLimit"] = $"0x{HeapHardLimitBytes(lambdaMemoryMB):x}";
         start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = lambdaMemoryMB.ToString(CultureInfo.InvariantCulture);
+        start.Environment.Remove("DOTNET_PROCESSOR_COUNT");
+        if (processorCount is { } count) start.Environment["DOTNET_PROCESSOR_COUNT"] = count.ToString(CultureInfo.InvariantCulture);
+        quota?.Wrap(start);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
         try
         {
+
             var stderr = process.StandardError.ReadToEndAsync(ct);
             var stdout = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);
@@ -38,8 +45,11 @@ internal static class ExportChildProcess
                 throw new InvalidOperationException($"The export child exited with code {process.ExitCode}: {(await stderr).Trim()}");
             foreach (var note in (await stderr).Split('\n').Where(l => l.StartsWith("child: ")))
                 await Console.Error.WriteLineAsync(note);
-            return JsonSerializer.Deserialize(line, ExportFiguresJson.Default.ExportFigures)
-                   ?? throw new InvalidOperationException($"The export child printed no figures: {line}");
+            var figures = JsonSerializer.Deserialize(line, ExportFiguresJson.Default.ExportFigures)
+                          ?? throw new InvalidOperationException($"The export child printed no figures: {line}");
+            if (quota is not null && (figures.CpuCgroup.Length < 2 || !quota.Path.EndsWith(figures.CpuCgroup, StringComparison.Ordinal)))
+                throw new InvalidOperationException($"The export child ran in CPU group '{figures.CpuCgroup}', not in {quota.Path}.");
+            return figures;
         }
         finally
         {

@@ -21,11 +21,15 @@ internal static class ObjectReadBack
         public bool Ok => Problems.Length == 0;
     }
 
+    /// <summary>A client for s3rver at <paramref name="endpoint"/>.</summary>
+    public static AmazonS3Client Client(Uri endpoint) =>
+        new(new BasicAWSCredentials(ExportBenchmark.AccessKey, ExportBenchmark.AccessKey),
+            new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = ExportBenchmark.Region });
+
     public static async Task<Result> RunAsync(Uri endpoint, string bucket, string key, long expectedZipBytes, long expectedCsvBytes, string? expectedObjectCrc,
         Action<ReadOnlySpan<byte>> consume, CancellationToken ct)
     {
-        var config = new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = ExportBenchmark.Region };
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials(ExportBenchmark.AccessKey, ExportBenchmark.AccessKey), config);
+        using var s3 = Client(endpoint);
         var path = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"s3zipexport-bench-{Guid.NewGuid():N}.zip");
         var problems = new List<string>();
         try

@@ -16,8 +16,14 @@ namespace S3ZipExport.Benchmarks;
 /// </summary>
 internal static class ParseBenchmark
 {
-    public static async Task<string> RunAsync(BenchOptions options, CancellationToken ct)
+    public static readonly ResultTable Table = new("parse.md",
+        $"{ResultFiles.OnThisMachine}, `--stage parse`: demo JSON from memory through the record reader alone, then with field " +
+        "extraction, then with the CSV writer; one thread, MB/s of JSON.",
+        ["JSON MB", "read MB/s", "+ extract MB/s", "+ CSV MB/s", "allocated MB", "date", "load"], 0);
+
+    public static async Task<StageResult> RunAsync(BenchOptions options, CancellationToken ct)
     {
+        var loadBefore = MachineInfo.LoadAverage();
         var json = new MemoryStream();
         await ConnpassDemoData.WriteAsync(json, (long)(options.SizeMB * 1e6), ct);
         var bytes = json.GetBuffer().AsMemory(0, (int)json.Length);
@@ -56,9 +62,12 @@ internal static class ParseBenchmark
             return new CsvRowWriter(pipe.Writer, columns);
         }, async () => { await pipe!.Writer.CompleteAsync(); await drain!; });
 
-        return string.Create(CultureInfo.InvariantCulture,
+        var line = string.Create(CultureInfo.InvariantCulture,
             $"parse input_mb={bytes.Length / 1e6:F1} read_only_mb_s={readOnly:F1} read_extract_mb_s={extract:F1} read_extract_csv_mb_s={csv:F1} (of JSON, one thread) allocated_mb={string.Join('/', allocated)} | " +
             $"cores={Environment.ProcessorCount} load=\"{MachineInfo.LoadAverage()}\"");
+        string[] row = [ResultFiles.F(bytes.Length / 1e6, 1), ResultFiles.F(readOnly, 1), ResultFiles.F(extract, 1), ResultFiles.F(csv, 1),
+            string.Join(" / ", allocated), .. ResultFiles.Stamp(loadBefore)];
+        return new StageResult(line, Table, row, csv);
     }
 
     private sealed class IgnoringSink : IRecordSink

@@ -1,16 +1,25 @@
+using System.Runtime.InteropServices;
 using S3ZipExport.Benchmarks;
+using S3ZipExport.LocalServices;
 
-// Throughput and memory of the exporter on this machine; prints one line of figures per run, asserts nothing.
+// Throughput and memory of the exporter on this machine, as Lambda would run it at a memory size; asserts nothing.
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
-//       [--threads K] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
-//       [--source file|generated] [--lambda-memory-mb 1024]
-// export:   the whole function, in a child process with Lambda's GC limits for --lambda-memory-mb, against the demo
-//           source (own process; by default sending a document saved once in /dev/shm, --source generated makes
-//           it generate JSON as it sends) and s3rver, then the object read back, verified, and its CSV through one
-//           DeflateStream (the floor).
+//       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
+//       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
+//   ... -- --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] [--sweep-threads 1,2,default]
+//       [--sweep-processors 1,2] [--repeat 1] [--results DIR]
+//   ... -- --readme
+// export:   the whole function, in a child process with Lambda's GC limit for --lambda-memory-mb and (root, cgroup v1)
+//           its CPU share as a quota, against the demo source (own process; by default sending a document saved once in
+//           /dev/shm, --source generated makes it generate JSON as it sends) and s3rver, then the object read back,
+//           verified, and its CSV through one DeflateStream (the floor). One line of figures.
 // compress: export-shaped CSV from memory through ZipStreamWriter at --threads, and through the floor.
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
+// The stages also write their row to bench/results/<machine>/<stage>.md (or --results DIR).
+// sweep:    the stage ceilings, then exports at each memory size × level × threads × processors seen: one table, also
+//           written to sweep.md there; sizes beyond this machine's cores are predicted from the stages.
+// readme:   rewrites the README's result sections (<!-- results: PATH --> ... <!-- /results -->) from the files.
 
 if (args is [ExportChild.Flag]) return await ExportChild.RunAsync(CancellationToken.None);
 
@@ -24,13 +33,49 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-var line = options.Stage switch
+// kill (SIGTERM) stops as Ctrl+C does, so the children (export, source, s3rver) and the CPU group are cleaned up.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+try
 {
-    Stage.Export => await ExportBenchmark.RunAsync(options, stop.Token),
-    Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
-    Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
-    _ => await ParseBenchmark.RunAsync(options, stop.Token),
-};
-Console.Out.WriteLine(line);
+    switch (options.Stage)
+    {
+        case Stage.Export:
+            Console.Out.WriteLine(await ExportBenchmark.RunAsync(options, stop.Token));
+            break;
+        case Stage.Sweep:
+            Console.Out.Write(await Sweep.RunAsync(options, args, stop.Token));
+            break;
+        case Stage.Readme:
+            return UpdateReadme();
+        default:
+            var stage = options.Stage switch
+            {
+                Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
+                Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+                _ => await ParseBenchmark.RunAsync(options, stop.Token),
+            };
+            Console.Out.WriteLine(stage.Line);
+            Console.Error.WriteLine($"wrote {stage.Record(options.ResultsPath)}");
+            break;
+    }
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("stopped; the export, source and s3rver processes and the CPU group are gone");
+    return 130;
+}
 Console.Error.WriteLine(MachineInfo.Describe());
 return 0;
+
+static int UpdateReadme()
+{
+    var root = RepositoryRoot.Find();
+    var path = Path.Join(root, "README.md");
+    var readme = File.ReadAllText(path);
+    var updated = ReadmeResults.Update(readme, p => ReadmeResults.Read(root, p));
+    if (updated != readme) File.WriteAllText(path, updated);
+    Console.Error.WriteLine($"README.md: {ReadmeResults.Sections(updated).Count} result sections, {(updated == readme ? "already up to date" : "updated")}");
+    var problems = ReadmeResults.Problems(updated, ReadmeResults.FilesUnder(root), p => ReadmeResults.Read(root, p));
+    foreach (var problem in problems) Console.Error.WriteLine(problem);
+    return problems.Count == 0 ? 0 : 1;
+}
