@@ -105,7 +105,7 @@ internal sealed class ExportRig : IAsyncDisposable
 
         var summary = child.Summary;
         using var floor = withFloor ? new DeflateFloor(spec.Level) : null;
-        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary.ZipBytes, summary.CsvBytes, summary.Crc32,
+        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary.ZipBytes, summary.CsvBytes, summary.ChecksumAlgorithm, summary.Checksum,
             block => floor?.Write(block), ct);
         await DeleteAsync(key, ct);
         return new ExportRun(spec, child, quota is null ? null : share, quota is null ? problem : "", throttling, check, floor?.Finish(), loadBefore, loadAfter,

@@ -4,12 +4,13 @@ using System.IO.Hashing;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3ZipExport.Upload;
 
 namespace S3ZipExport.Benchmarks;
 
 /// <summary>
 /// Downloads the exported object to /dev/shm and reads it as a user would, with ZipArchive: checks the object's
-/// CRC-32 and size against the summary, the entry's CRC-32 and length against its inflated bytes, and hands
+/// checksum (CRC-64/NVME or CRC-32, as the summary names it) and size against the summary, the entry's CRC-32 and length against its inflated bytes, and hands
 /// those bytes, 1 MiB at a time, to a consumer (the deflate floor).
 /// </summary>
 internal static class ObjectReadBack
@@ -26,15 +27,15 @@ internal static class ObjectReadBack
         new(new BasicAWSCredentials(ExportBenchmark.AccessKey, ExportBenchmark.AccessKey),
             new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = ExportBenchmark.Region });
 
-    public static async Task<Result> RunAsync(Uri endpoint, string bucket, string key, long expectedZipBytes, long expectedCsvBytes, string? expectedObjectCrc,
-        Action<ReadOnlySpan<byte>> consume, CancellationToken ct)
+    public static async Task<Result> RunAsync(Uri endpoint, string bucket, string key, long expectedZipBytes, long expectedCsvBytes,
+        string? checksumAlgorithm, string? expectedChecksum, Action<ReadOnlySpan<byte>> consume, CancellationToken ct)
     {
         using var s3 = Client(endpoint);
         var path = Path.Combine(Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"s3zipexport-bench-{Guid.NewGuid():N}.zip");
         var problems = new List<string>();
         try
         {
-            var objectCrc = new Crc32();
+            NonCryptographicHashAlgorithm objectCrc = checksumAlgorithm == "CRC32" ? new Crc32() : new Crc64(Crc64ParameterSet.Nvme);
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             using (var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct))
             {
@@ -48,10 +49,10 @@ internal static class ObjectReadBack
             }
             var zipBytes = new FileInfo(path).Length;
             if (zipBytes != expectedZipBytes) problems.Add($"object is {zipBytes} bytes, the summary says {expectedZipBytes}");
-            var crcBytes = new byte[4];
-            BinaryPrimitives.WriteUInt32BigEndian(crcBytes, objectCrc.GetCurrentHashAsUInt32());
-            if (expectedObjectCrc is not null && Convert.ToBase64String(crcBytes) != expectedObjectCrc)
-                problems.Add($"object CRC-32 is {Convert.ToBase64String(crcBytes)}, the summary says {expectedObjectCrc}");
+            var algorithm = checksumAlgorithm == "CRC32" ? FullObjectChecksum.Crc32 : FullObjectChecksum.Crc64Nvme;
+            var actual = algorithm.ToS3(objectCrc is Crc32 crc32 ? crc32.GetCurrentHashAsUInt32() : ((Crc64)objectCrc).GetCurrentHashAsUInt64());
+            if (expectedChecksum is not null && actual != expectedChecksum)
+                problems.Add($"object {checksumAlgorithm} is {actual}, the summary says {expectedChecksum}");
 
             using var zip = ZipFile.OpenRead(path);
             if (zip.Entries.Count != 1) problems.Add($"{zip.Entries.Count} entries, expected 1");

@@ -69,7 +69,7 @@ internal static class ParallelDeflater
             await cts.CancelAsync().ConfigureAwait(false);
             inOrder.Writer.TryComplete();
             await DrainAsync(inOrder.Reader, writer).ConfigureAwait(false);
-            await StageFailure.ThrowRootCauseAsync(error, writer).ConfigureAwait(false);
+            await FirstFailure.ThrowRootCauseAsync(error, writer).ConfigureAwait(false);
         }
 
         if (!endedWithFinalChunk)

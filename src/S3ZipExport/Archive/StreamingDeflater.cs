@@ -48,7 +48,7 @@ internal static class StreamingDeflater
         {
             await cts.CancelAsync().ConfigureAwait(false);
             filled.Writer.TryComplete();
-            await StageFailure.ThrowRootCauseAsync(error, compressor).ConfigureAwait(false);
+            await FirstFailure.ThrowRootCauseAsync(error, compressor).ConfigureAwait(false);
         }
         await compressor.ConfigureAwait(false);
     }

@@ -27,19 +27,22 @@ internal static class AwsClients
             // and jitter; the part's body is a MemoryStream over the buffer still in memory, rewound each time.
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = S3Retries,
+            // SDK 4.1's retry quota is shared by the whole process (500 units, 14 a retry): after about 35 retries
+            // every request gets a single attempt until successes earn it back. A long export that meets a spell of
+            // 503 SlowDown would then fail a part on its first error; its few concurrent requests cannot make a
+            // retry storm, so the quota is off and each request keeps its own retries.
+            ThrottleRetries = false,
         };
         PointAt(config, aws.S3Endpoint, aws.Region);
         config.ForcePathStyle = aws.S3Endpoint is not null; // S3-compatible servers rarely resolve bucket subdomains
-        return aws.Credentials is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+        return aws.Credentials is { } credentials ? new CountingS3Client(credentials, config) : new CountingS3Client(config);
     }
 
     public static AmazonSimpleSystemsManagementClient Ssm(AwsOptions aws)
     {
         var config = new AmazonSimpleSystemsManagementConfig();
         PointAt(config, aws.SsmEndpoint, aws.Region);
-        return aws.Credentials is { } credentials
-            ? new AmazonSimpleSystemsManagementClient(credentials, config)
-            : new AmazonSimpleSystemsManagementClient(config);
+        return aws.Credentials is { } credentials ? new CountingSsmClient(credentials, config) : new CountingSsmClient(config);
     }
 
     private static void PointAt(ClientConfig config, Uri? endpoint, string region)

@@ -23,6 +23,7 @@ internal static class SettingNames
     public const string MaxRowsPerFile = "EXPORT_MAX_ROWS_PER_FILE";
     public const string EntryPerSource = "EXPORT_ENTRY_PER_SOURCE";
     public const string OnBadRecord = "EXPORT_ON_BAD_RECORD";
+    public const string Checksum = "EXPORT_CHECKSUM";
 
     /// <summary>Set by the Lambda runtime: the function's memory in MB, which the buffers must fit.</summary>
     public const string LambdaMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
@@ -69,7 +70,7 @@ internal static class SettingNames
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
-        Format, MaxRowsPerFile, EntryPerSource, OnBadRecord,
+        Format, MaxRowsPerFile, EntryPerSource, OnBadRecord, Checksum,
         // Source
         SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
         // CSV format

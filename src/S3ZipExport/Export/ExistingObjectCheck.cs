@@ -1,5 +1,8 @@
 using System.Net;
+using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
+using S3ZipExport.Aws;
 using S3ZipExport.Contract;
 using S3ZipExport.Upload;
 
@@ -13,9 +16,10 @@ internal static class ExistingObjectCheck
 {
     public static async Task<bool> ExistsAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
     {
+        var request = new GetObjectMetadataRequest { BucketName = target.Bucket, Key = target.Key };
         try
         {
-            await s3.GetObjectMetadataAsync(target.Bucket, target.Key, ct);
+            await s3.GetObjectMetadataAsync(request, ct);
             return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -26,7 +30,11 @@ internal static class ExistingObjectCheck
         {
             // Without s3:ListBucket S3 answers 403 rather than 404 for a missing key.
             throw new ExportFailedException(
-                $"{SettingNames.IfExists}={target.IfExists.ToString().ToLowerInvariant()} needs s3:GetObject on the key and s3:ListBucket on s3://{target.Bucket} to tell whether '{target.Key}' exists; S3 answered 403.", e);
+                $"{SettingNames.IfExists}={target.IfExists.ToString().ToLowerInvariant()} needs s3:GetObject on the key and s3:ListBucket on s3://{target.Bucket} to tell whether '{target.Key}' exists; S3 HeadObject answered 403.", e);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException)
+        {
+            throw AwsRequestException.Of($"S3 HeadObject of s3://{target.Bucket}/{target.Key} ({SettingNames.IfExists}={target.IfExists.ToString().ToLowerInvariant()})", request, e);
         }
     }
 }

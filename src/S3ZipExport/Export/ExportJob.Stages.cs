@@ -5,6 +5,7 @@ using S3ZipExport.Csv;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 using S3ZipExport.Upload;
+using S3ZipExport.Pipeline;
 using S3ZipExport.Records;
 using S3ZipExport.Contract;
 
@@ -15,11 +16,10 @@ internal static partial class ExportJob
 {
     private static async Task<ExportSummary> RunStagesAsync(ExportPlan plan, IAmazonS3 s3, HttpSource source, Action<ExportProgress> started, Stopwatch clock, CancellationToken ct)
     {
-        // The source is opened before the upload is created: a source that answers 401 or 404 leaves nothing behind.
-        await using var records = new RecordProducer(plan.Source, plan.Records, plan.Run.StopAfter, source);
-        await records.OpenFirstAsync(ct);
-
-        var upload = await MultipartUploadStream.StartAsync(s3, plan.Upload, ct);
+        var records = new RecordProducer(plan.Source, plan.Records, plan.Run.StopAfter, source);
+        // Nothing is created in S3 before the first part is full (ObjectUploadStream), so a source that answers 401
+        // or 404 leaves nothing behind.
+        var upload = new ObjectUploadStream(new S3UploadClient(s3, plan.Upload), plan.Upload, ct);
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -29,7 +29,8 @@ internal static partial class ExportJob
             IArchiveWriter archive = plan.Archive.Format == ArchiveFormat.Gzip
                 ? new GzipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads)
                 : new ZipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads);
-            var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => archive.BytesWritten, () => upload.PartsCompleted);
+            var progress = new ExportProgress(() => records.RecordCount, () => records.BytesRead, () => csv.BytesWritten, () => archive.BytesWritten, () => upload.PartsCompleted,
+                () => upload.IsStarted);
             started(progress);
             await using var reporter = new ProgressReporter(progress, plan.Run.ProgressInterval);
 
@@ -64,41 +65,32 @@ internal static partial class ExportJob
                     throw;
                 }
             }, stop.Token);
-            await WhenBothAsync(produce, compress, ct);
+            await FirstFailure.WhenAllAsync(produce, compress);
+            ct.ThrowIfCancellationRequested();
 
             var etag = await upload.CompleteAsync(ct);
-            return new ExportSummary(plan.Upload.Bucket, plan.Upload.Key, records.RecordCount, records.BytesRead, csv.BytesWritten,
-                upload.BytesWritten, upload.PartsCompleted, Math.Round(clock.Elapsed.TotalSeconds, 3), etag, upload.ObjectCrc32)
+            return new ExportSummary
             {
+                Bucket = plan.Upload.Bucket,
+                Key = plan.Upload.Key,
+                Records = records.RecordCount,
                 Rows = csv.Rows,
-                Files = files.Count,
                 SkippedRecords = records.SkippedRecords,
+                Files = files.Count,
+                SourceBytes = records.BytesRead,
+                CsvBytes = csv.BytesWritten,
+                ZipBytes = upload.BytesWritten,
+                Parts = upload.PartsCompleted,
+                ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                Etag = etag,
+                ChecksumAlgorithm = plan.Upload.Checksum.S3Name(),
+                Checksum = upload.ObjectChecksum,
                 UnencodableCharacters = csv.UnencodableCharacters,
             };
         }
         catch
         {
             await upload.AbortAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Waits for both stages; when one fails the other is cancelled, and the root cause is thrown, not the cancellation.</summary>
-    private static async Task WhenBothAsync(Task first, Task second, CancellationToken ct)
-    {
-        try
-        {
-            await Task.WhenAll(first, second);
-        }
-        catch
-        {
-            var failures = new[] { first, second }
-                .Where(t => t.IsFaulted)
-                .SelectMany(t => t.Exception!.InnerExceptions)
-                .ToList();
-            var cause = failures.FirstOrDefault(e => e is not OperationCanceledException) ?? failures.FirstOrDefault();
-            ct.ThrowIfCancellationRequested();
-            if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             throw;
         }
     }

@@ -26,7 +26,7 @@ internal static partial class ExportJob
         {
             if (target.IfExists == IfExists.Fail)
                 throw new ExportFailedException($"s3://{target.Bucket}/{target.Key} already exists and {SettingNames.IfExists}=fail.");
-            return new ExportSummary(target.Bucket, target.Key, 0, 0, 0, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 3), null, null, Skipped: true);
+            return new ExportSummary { Bucket = target.Bucket, Key = target.Key, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Skipped = true };
         }
 
         using var deadline = new CancellationTokenSource(plan.Run.StopAfter ?? Timeout.InfiniteTimeSpan);
@@ -49,7 +49,7 @@ internal static partial class ExportJob
         }
         catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new ExportFailedException(DeadlineMessage(plan.Run, progress, clock.Elapsed), e);
+            throw new ExportFailedException(DeadlineMessage(plan.Run, progress, source.Health.Failing, clock.Elapsed), e);
         }
     }
 
@@ -60,12 +60,14 @@ internal static partial class ExportJob
     private static bool TimeAllowsRestart(RunOptions run, TimeSpan elapsed) =>
         run.StopAfter is not { } stopAfter || elapsed * 2 < stopAfter;
 
-    private static string DeadlineMessage(RunOptions run, ExportProgress? progress, TimeSpan elapsed)
+    private static string DeadlineMessage(RunOptions run, ExportProgress? progress, string? sourceFailing, TimeSpan elapsed)
     {
-        var done = progress is null ? "before the source answered"
+        var done = progress is null || progress.SourceBytes == 0 ? "before any record was read"
             : $"after {progress.Records:N0} records, {progress.SourceBytes / 1e6:N1} MB read, {progress.CsvBytes / 1e6:N1} MB of CSV, {progress.ZipBytes / 1e6:N1} MB of ZIP";
+        var failing = sourceFailing is null ? "" : $" while the source was still failing ({sourceFailing})";
+        var upload = progress?.UploadStarted == true ? "the multipart upload was aborted and nothing was written" : "nothing had been uploaded yet, so nothing was written";
         return $"The export stopped at {elapsed.TotalSeconds:N0} s, {Deadline.Margin(run.Timeout!.Value).TotalSeconds:N0} s before " +
-               $"{SettingNames.TimeoutSeconds}={run.Timeout!.Value.TotalSeconds:0}, {done}; the upload was aborted and nothing was written. " +
+               $"{SettingNames.TimeoutSeconds}={run.Timeout!.Value.TotalSeconds:0}, {done}{failing}; {upload}. " +
                $"Raise the function's Timeout (at most 900 s), give it more memory (more vCPUs) with {SettingNames.CompressionThreads} to match, " +
                $"use {SettingNames.CompressionLevel}=fastest, or split the export into smaller ones (e.g. one per month).";
     }

@@ -8,18 +8,13 @@ using S3ZipExport.Source;
 namespace S3ZipExport.Records;
 
 /// <summary>
-/// Reads every source document in order (each URL of EXPORT_SOURCE_URL; with EXPORT_SOURCE_PAGING=offset every page
-/// of each) and hands every record to one sink, page after page, so all of them stream into one CSV. One document
-/// is open at a time: memory is one reader's buffer, whatever the number of pages.
-///
-/// How the pipeline uses it:
-///   1. <see cref="OpenFirstAsync"/> before creating the upload: the first request is sent then, so a source that
-///      answers 401 leaves nothing behind in S3.
-///   2. <see cref="RunAsync"/> on the producing stage; it calls onSourceStart(i) before URL i's first record (once per
-///      URL, in order, even for a URL without records) after everything of URL i-1 has been flushed to the sink.
-///   3. Dispose (await using): closes the first response if <see cref="RunAsync"/> never ran.
+/// Reads every source document in order (each URL of EXPORT_SOURCE_URL; with offset paging every page of each) and
+/// hands every record's fields to one sink, page after page, so all of them stream into one CSV. One document is
+/// open at a time: memory is one reader's buffer, whatever the number of pages. <see cref="RunAsync"/> calls
+/// onSourceStart(i) before URL i's first record (once per URL, in order, even for a URL without records), after
+/// everything of URL i-1 has been flushed to the sink.
 /// </summary>
-internal sealed class RecordProducer(SourceOptions options, RecordOptions records, TimeSpan? stopAfter, HttpSource source) : IAsyncDisposable
+internal sealed class RecordProducer(SourceOptions options, RecordOptions records, TimeSpan? stopAfter, HttpSource source)
 {
     // The reader being read and what the documents before it produced, swapped as one so progress stays consistent.
     private sealed record Current(RecordReader Reader, long RecordsBefore, long BytesBefore);
@@ -27,7 +22,6 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly IReadOnlyList<Uri> _urls = options.Urls;
     private readonly RecordExtraction _extraction = new(records);
-    private SourceBody? _first;
     private volatile Current? _current;
 
     /// <summary>Records handed to the sink so far; safe to read from another thread.</summary>
@@ -44,13 +38,6 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
 
     /// <summary>Several documents: errors then say which one (URL with its paging parameters, secrets redacted).</summary>
     private bool Several => options.HasSeveralDocuments;
-
-    /// <summary>Sends the first request (page 1 of URL 1) and keeps its body for <see cref="RunAsync"/>.</summary>
-    public async Task OpenFirstAsync(CancellationToken ct)
-    {
-        if (_first is not null || _current is not null) throw new InvalidOperationException("The first source document is already open.");
-        _first = await source.OpenAsync(RequestUrl(_urls[0], options.Paging?.StartBase ?? 0), _urls[0], ct);
-    }
 
     public async Task RunAsync(IRecordSink sink, Action<int> onSourceStart, CancellationToken ct)
     {
@@ -133,9 +120,7 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     /// <summary>Reads one document (a URL, or one page of it) into the sink; returns its record count and total.</summary>
     private async Task<(long Records, long? Total)> ReadDocumentAsync(Uri requestUrl, Uri url, IRecordSink sink, CancellationToken ct)
     {
-        var body = _first ?? await source.OpenAsync(requestUrl, url, ct);
-        _first = null;
-        await using (body)
+        await using (var body = await source.OpenAsync(requestUrl, url, ct))
         {
             var before = _current;
             var recordsBefore = before is null ? 0 : before.RecordsBefore + before.Reader.RecordCount;
@@ -159,13 +144,4 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     private Uri RequestUrl(Uri url, long start) => options.Paging is { } paging
         ? PageUrl.With(url, paging.StartParam, start, paging.SizeParam, paging.Size)
         : url;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_first is { } first)
-        {
-            _first = null;
-            await first.DisposeAsync();
-        }
-    }
 }

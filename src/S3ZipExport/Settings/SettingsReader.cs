@@ -77,6 +77,12 @@ internal sealed partial class SettingsReader
         ["none"] = CompressionLevel.NoCompression,
     };
 
+    private static readonly Dictionary<string, FullObjectChecksum> Checksums = new()
+    {
+        ["crc64nvme"] = FullObjectChecksum.Crc64Nvme,
+        ["crc32"] = FullObjectChecksum.Crc32,
+    };
+
     private ArchiveOptions ReadArchive(int? memoryMB)
     {
         var defaults = new ArchiveOptions();
@@ -130,6 +136,7 @@ internal sealed partial class SettingsReader
             ServerSideEncryption = sse,
             SseKmsKeyId = kmsKey,
             IfExists = Choice(SettingNames.IfExists, UploadOptions.DefaultIfExists),
+            Checksum = Choice(SettingNames.Checksum, UploadOptions.DefaultChecksum, Checksums),
         };
     }
 

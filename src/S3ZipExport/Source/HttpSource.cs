@@ -28,6 +28,9 @@ internal sealed class HttpSource
         _pacer = new RequestPacer(options.MinInterval);
     }
 
+    /// <summary>Whether the source is failing right now, and how (for a deadline that strikes while it retries).</summary>
+    public SourceHealth Health { get; } = new();
+
     /// <summary>Requests sent so far: pages, retries and resumes.</summary>
     public int Requests => _pacer.Requests;
 
@@ -68,7 +71,7 @@ internal sealed class HttpSource
     /// </summary>
     public async Task<SourceBody> OpenAsync(Uri url, Uri origin, CancellationToken ct)
     {
-        var sender = new SourceRequestSender(Client, _options, _apiKey, new AttemptBudget(_options.MaxAttempts), origin, _pacer);
+        var sender = new SourceRequestSender(Client, _options, _apiKey, new AttemptBudget(_options.MaxAttempts), origin, _pacer, Health);
         var raw = await ResumableHttpStream.OpenAsync(sender, url, _options.ReadTimeout, ct);
         try
         {

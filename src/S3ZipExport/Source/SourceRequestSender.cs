@@ -13,12 +13,13 @@ namespace S3ZipExport.Source;
 /// <paramref name="origin"/> is the configured source URL the request belongs to: the API key and the extra headers
 /// go to its origin only.
 /// </summary>
-internal sealed class SourceRequestSender(HttpClient client, SourceOptions options, string? apiKey, AttemptBudget budget, Uri origin, RequestPacer pacer)
+internal sealed class SourceRequestSender(HttpClient client, SourceOptions options, string? apiKey, AttemptBudget budget, Uri origin, RequestPacer pacer,
+    SourceHealth health)
 {
     // Redirects are followed here, not by the handler: the API key must not follow one to another origin.
     private const int MaxRedirects = 5;
 
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(options.RetryBase, budget, origin);
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = SourceRetryPipeline.Create(options.RetryBase, budget, origin, health.Retrying);
     private readonly ResiliencePipeline _timeout = SourceRetryPipeline.CreateTimeout(options.ReadTimeout);
 
     public AttemptBudget Budget => budget;
@@ -50,7 +51,11 @@ internal sealed class SourceRequestSender(HttpClient client, SourceOptions optio
         {
             throw new SourceException($"Source {UrlRedaction.Redact(url)} could not be read{AfterAttempts()}: {e.Message}", e);
         }
-        if (response.IsSuccessStatusCode) return response;
+        if (response.IsSuccessStatusCode)
+        {
+            health.Answered();
+            return response;
+        }
 
         using (response)
         {

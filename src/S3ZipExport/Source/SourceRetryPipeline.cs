@@ -19,7 +19,7 @@ internal static class SourceRetryPipeline
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(TimeSpan retryBase, AttemptBudget budget, Uri url)
+    public static ResiliencePipeline<HttpResponseMessage> Create(TimeSpan retryBase, AttemptBudget budget, Uri url, Action<string> onRetry)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (budget.Max > 1)
@@ -36,6 +36,7 @@ internal static class SourceRetryPipeline
                 DelayGenerator = args => ValueTask.FromResult(ServerAskedDelay(args.Outcome.Result, args.AttemptNumber, retryBase)),
                 OnRetry = args =>
                 {
+                    onRetry($"{Describe(args.Outcome)}, attempt {budget.Used} of {budget.Max}");
                     JsonLog.Info("source request failed, retrying", new Dictionary<string, object?>
                     {
                         ["source"] = UrlRedaction.Redact(url),

@@ -23,18 +23,22 @@ internal static class SsmParameterReader
 
         using var ssm = AwsClients.Ssm(aws);
         GetParameterResponse response;
+        var request = new GetParameterRequest { Name = name, WithDecryption = true };
         try
         {
-            response = await ssm.GetParameterAsync(new GetParameterRequest { Name = name, WithDecryption = true }, ct);
+            response = await ssm.GetParameterAsync(request, ct);
         }
         catch (ParameterNotFoundException)
         {
             throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' does not exist (in this account and region).");
         }
-        catch (AmazonServiceException e)
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException)
         {
             // The SDK's messages carry the error code and text, never the parameter's value.
-            throw new SourceException($"{SettingNames.SourceApiKeyParameter}: SSM parameter '{name}' could not be read: {e.ErrorCode} {e.Message}", e);
+            throw AwsRequestException.Of($"SSM GetParameter of '{name}' ({SettingNames.SourceApiKeyParameter})", request, e,
+                AwsRequestException.IsKms(e) ? "The function's role needs kms:Decrypt on the key the SecureString is encrypted with"
+                : AwsRequestException.IsAccessDenied(e) ? $"The function's role needs ssm:GetParameter on the parameter '{name}'"
+                : null);
         }
         var value = response.Parameter?.Value;
         if (string.IsNullOrEmpty(value))

@@ -6,6 +6,7 @@ internal sealed record UploadOptions
     public const int DefaultPartSizeMiB = 8;
     public const int DefaultConcurrency = 4;
     public const IfExists DefaultIfExists = IfExists.Overwrite;
+    public const FullObjectChecksum DefaultChecksum = FullObjectChecksum.Crc64Nvme;
 
     public required string Bucket { get; init; }
 
@@ -29,6 +30,9 @@ internal sealed record UploadOptions
     public string? SseKmsKeyId { get; init; }
 
     public IfExists IfExists { get; init; } = DefaultIfExists;
+
+    /// <summary>The checksum of every part and of the whole object (FULL_OBJECT); S3's own default unless set.</summary>
+    public FullObjectChecksum Checksum { get; init; } = DefaultChecksum;
 
     /// <summary>Write only if no object exists at the key (S3 answers 412 otherwise).</summary>
     public bool OnlyIfAbsent => IfExists == IfExists.Fail;

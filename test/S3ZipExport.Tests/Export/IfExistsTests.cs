@@ -1,3 +1,4 @@
+using S3ZipExport.Aws;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -58,7 +59,8 @@ public sealed class IfExistsTests : IAsyncLifetime
     public async Task Fail_refuses_to_replace_an_existing_object_and_leaves_it_untouched()
     {
         await ExportAsync("/v1", "fail.zip", "fail");
-        Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.CompleteMultipartUpload && r.Headers.GetValueOrDefault("if-none-match") == "*");
+        // A small export goes up in one PutObject, which carries the same condition a Complete would.
+        Assert.Contains(_s3.Proxy.Requests, r => r.Operation == S3Operation.PutObject && r.Headers.GetValueOrDefault("if-none-match") == "*");
         var e = await Assert.ThrowsAsync<ExportFailedException>(() => ExportAsync("/v2", "fail.zip", "fail"));
         Assert.Contains("already exists", e.Message);
         Assert.Contains("first run", Unzip(await DownloadAsync("fail.zip")));
@@ -84,9 +86,10 @@ public sealed class IfExistsTests : IAsyncLifetime
             return null;
         };
 
-        var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/big"), key,
+        var e = await Assert.ThrowsAsync<AwsRequestException>(() => ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/big"), key,
             [.. ExportSource.ManyPartsSettings, ("EXPORT_IF_EXISTS", "fail")])));
 
+        Assert.StartsWith($"s3://{LocalS3Fixture.Bucket}/{key} appeared during the export; EXPORT_IF_EXISTS=fail kept it and discarded this export.", e.Message);
         Assert.Equal((HttpStatusCode.PreconditionFailed, "PreconditionFailed"), (e.StatusCode, e.ErrorCode));
         var complete = Assert.Single(_s3.Proxy.Requests, r => r.Operation == S3Operation.CompleteMultipartUpload);
         Assert.Equal(("*", 412), (complete.Headers.GetValueOrDefault("if-none-match"), complete.StatusCode));

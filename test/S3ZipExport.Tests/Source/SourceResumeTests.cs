@@ -12,6 +12,11 @@ public sealed class SourceResumeTests : IAsyncLifetime
 {
     private const int BreakAfter = 100_000;
     private static readonly byte[] Body = Events(3000);   // about 400 KB
+    // A source whose CSV fills a first 5 MiB part before the break (no compression), so the broken attempt has
+    // created a multipart upload that its restart must abort.
+    private static readonly byte[] BigBody = Events(120_000);
+    private const int BigBreakAfter = 12_000_000;   // of about 14.4 MB
+    private static readonly (string, string)[] UploadBeforeTheBreak = [("EXPORT_COMPRESSION_LEVEL", "none"), ("EXPORT_PART_SIZE_MIB", "5")];
     private readonly LocalS3Fixture _s3;
     private SourceServer _source = null!;
 
@@ -24,9 +29,9 @@ public sealed class SourceResumeTests : IAsyncLifetime
     public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
     public async Task DisposeAsync() => await _source.DisposeAsync();
 
-    private async Task<string> UndisturbedCsvAsync()
+    private async Task<string> UndisturbedCsvAsync(byte[]? body = null)
     {
-        _source.MapBytes("/plain", Body);
+        _source.MapBytes("/plain", body ?? Body);
         await ExportRun.InvokeAsync(Environment(_s3, _source.Url("/plain"), "tests/undisturbed.zip"));
         return await ReadCsvAsync(_s3, "tests/undisturbed.zip");
     }
@@ -81,14 +86,14 @@ public sealed class SourceResumeTests : IAsyncLifetime
     [LocalS3Fact]
     public async Task Dropped_body_without_range_support_restarts_the_export_with_a_new_upload()
     {
-        var expected = await UndisturbedCsvAsync();
-        _source.Map("/events", RangedSource.BreaksFirst(Body, BreakAfter, ranges: false));
+        var expected = await UndisturbedCsvAsync(BigBody);
+        _source.Map("/events", RangedSource.BreaksFirst(BigBody, BigBreakAfter, ranges: false));
         _s3.Proxy.ClearRequests();
 
-        var summary = await ExportRun.InvokeAsync(Environment(_s3, _source.Url("/events"), "tests/restarted.zip"));
+        var summary = await ExportRun.InvokeAsync(Environment(_s3, _source.Url("/events"), "tests/restarted.zip", UploadBeforeTheBreak));
 
         Assert.Equal(expected, await ReadCsvAsync(_s3, "tests/restarted.zip"));
-        Assert.Equal(Body.Length, summary.GetProperty("sourceBytes").GetInt64());
+        Assert.Equal(BigBody.Length, summary.GetProperty("sourceBytes").GetInt64());
         Assert.Equal(2, EventsRequests.Count);
         Assert.All(EventsRequests, r => Assert.False(r.Headers.ContainsKey("range")));
         Assert.Equal(2, _s3.Proxy.Requests.Count(r => r.Operation == S3Operation.CreateMultipartUpload));
@@ -100,13 +105,13 @@ public sealed class SourceResumeTests : IAsyncLifetime
     public async Task Dropped_body_without_range_support_fails_with_the_offset_after_the_restarts_and_leaves_nothing()
     {
         // A fresh breaking handler for every request: every attempt breaks off.
-        _source.Map("/events", context => RangedSource.BreaksFirst(Body, BreakAfter, ranges: false)(context));
+        _source.Map("/events", context => RangedSource.BreaksFirst(BigBody, BigBreakAfter, ranges: false)(context));
         var key = "tests/no-ranges.zip";
 
         var e = await Assert.ThrowsAsync<SourceException>(() =>
-            ExportRun.InvokeAsync(Environment(_s3, _source.Url("/events?ym=202611&api_key=hush"), key)));
+            ExportRun.InvokeAsync(Environment(_s3, _source.Url("/events?ym=202611&api_key=hush"), key, UploadBeforeTheBreak)));
 
-        Assert.Contains($"dropped at byte {BreakAfter}", e.Message);
+        Assert.Contains($"dropped at byte {BigBreakAfter}", e.Message);
         Assert.Contains("does not support resuming", e.Message);
         Assert.DoesNotContain("hush", e.Message);
         Assert.Equal(1 + S3ZipExport.Export.ExportJob.MaxRestarts, EventsRequests.Count);

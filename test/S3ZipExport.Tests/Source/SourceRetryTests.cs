@@ -44,6 +44,22 @@ public sealed class SourceRetryTests : IAsyncLifetime
     }
 
     [LocalS3Fact]
+    public async Task A_deadline_that_strikes_while_the_source_keeps_failing_says_so_and_that_nothing_was_uploaded()
+    {
+        _source.Map("/events", Status(503));
+        var key = "tests/deadline-503.zip";
+
+        // 11 s timeout − 10 s margin: 1 s of retries at a 400 ms base, then the deadline.
+        var e = await Assert.ThrowsAsync<S3ZipExport.Export.ExportFailedException>(() => ExportRun.InvokeAsync(
+            Environment(_s3, _source.Url("/events"), key, ("EXPORT_TIMEOUT_SECONDS", "11"), ("EXPORT_SOURCE_RETRY_BASE_MS", "400"), ("EXPORT_SOURCE_MAX_ATTEMPTS", "20"))));
+
+        Assert.Contains("before any record was read while the source was still failing (HTTP 503 Service Unavailable, attempt ", e.Message);
+        Assert.Contains("nothing had been uploaded yet, so nothing was written", e.Message);
+        Assert.DoesNotContain("answered", e.Message);
+        await _s3.AssertNothingLeftAsync(key);
+    }
+
+    [LocalS3Fact]
     public async Task Too_many_requests_with_Retry_After_in_seconds_waits_that_long()
     {
         _source.Map("/events", FailingFirst(1, Status(429, "1"), Body));
