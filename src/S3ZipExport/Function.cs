@@ -20,6 +20,7 @@ public sealed class Function
 {
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly TimeProvider _clock;
+    private static int _invocations;
 
     static Function() => NativeHeap.ReturnLargeBlocksToTheSystem();
 
@@ -38,10 +39,16 @@ public sealed class Function
     public async Task<Stream> HandleAsync(Stream input)
     {
         var ct = CancellationToken.None;
+        // Lambda runs one invocation at a time per process: the first one of a process is its cold start.
+        var coldStart = Interlocked.Increment(ref _invocations) == 1;
+        using var run = JsonLog.BeginRun(new Dictionary<string, object?> { ["coldStart"] = coldStart });
         try
         {
             var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
+            JsonLog.AddToRun("eventId", invocation.Id);
+            JsonLog.AddToRun("scheduledTime", invocation.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             var plan = SettingsReader.Read(_environment, invocation);
+            JsonLog.AddToRun("key", plan.Upload.Key);
             JsonLog.Info("export started", StartFields(plan));
             using var s3 = AwsClients.S3(plan.Aws);
             var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct);

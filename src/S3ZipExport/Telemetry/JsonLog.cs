@@ -5,11 +5,30 @@ namespace S3ZipExport.Telemetry;
 
 /// <summary>
 /// One JSON object per line on stdout: Lambda sends stdout to CloudWatch Logs, where Logs Insights queries the
-/// fields directly. Writes are serialized so lines from concurrent stages never interleave.
+/// fields directly. Writes are serialized so lines from concurrent stages never interleave. Every line carries the
+/// fields of the run it belongs to (<see cref="BeginRun"/>: event id, scheduled time, key, cold start), as
+/// Powertools' logger does, so one query ties any line, a failure included, to its export.
 /// </summary>
 internal static class JsonLog
 {
     private static readonly Lock Gate = new();
+
+    // Per run, and flowing into every task it starts; tests run several exports at once in one process.
+    private static readonly AsyncLocal<RunFields?> Run = new();
+
+    /// <summary>The fields every line of this run carries; the run ends when the returned scope is disposed.</summary>
+    public static IDisposable BeginRun(IReadOnlyDictionary<string, object?> fields)
+    {
+        var previous = Run.Value;
+        Run.Value = new RunFields(new Dictionary<string, object?>(fields));
+        return new Scope(previous);
+    }
+
+    /// <summary>Adds or replaces a field of the current run (the key, once the settings are read).</summary>
+    public static void AddToRun(string name, object? value)
+    {
+        if (Run.Value is { } run) lock (run.Fields) run.Fields[name] = value;
+    }
 
     // Readable in CloudWatch and a terminal: Japanese text, '+' and quotes as themselves, not \uXXXX. Each line is
     // still one valid JSON object (control characters and the line break are escaped).
@@ -27,6 +46,9 @@ internal static class JsonLog
             ["level"] = level,
             ["message"] = message,
         };
+        if (Run.Value is { } run)
+            lock (run.Fields)
+                foreach (var (name, value) in run.Fields) line[name] = value;
         if (fields is not null)
             foreach (var (name, value) in fields) line[name] = value;
         WriteLine(JsonSerializer.Serialize(line, Options));
@@ -38,5 +60,12 @@ internal static class JsonLog
     private static void WriteLine(string text)
     {
         lock (Gate) Console.Out.WriteLine(text);
+    }
+
+    private sealed record RunFields(Dictionary<string, object?> Fields);
+
+    private sealed class Scope(RunFields? previous) : IDisposable
+    {
+        public void Dispose() => Run.Value = previous;
     }
 }

@@ -82,5 +82,42 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         await s3.AssertNothingLeftAsync("tests/x.zip");
     }
 
+    [LocalS3Fact]
+    public async Task Every_line_of_a_run_says_which_run_it_belongs_to_even_when_runs_overlap()
+    {
+        _source.MapString("/bad", """{"events":[{"title":"ok"},5,{"title":"next"}]}""");
+        string text;
+        using (var capture = new ConsoleCapture())
+        {
+            var skipping = ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/slow"), "tests/run-a.zip", ("EXPORT_PROGRESS_SECONDS", "1")),
+                """{"detail-type":"Scheduled Event","id":"event-a","time":"2026-12-01T18:00:00Z"}""");
+            var failing = Assert.ThrowsAsync<S3ZipExport.Records.BadRecordException>(() => ExportRun.InvokeAsync(
+                ExportRun.Environment(s3, _source.Url("/bad"), "tests/run-b.zip"),
+                """{"detail-type":"Scheduled Event","id":"event-b","time":"2026-12-02T18:00:00Z"}"""));
+            await Task.WhenAll(skipping, failing);
+            text = capture.Text;
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("{\"timestamp\"", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .Where(l => l.TryGetProperty("eventId", out var id) && id.GetString() is "event-a" or "event-b")
+            .ToList();
+
+        foreach (var (id, key, time) in new[] { ("event-a", "tests/run-a.zip", "2026-12-01T18:00:00"), ("event-b", "tests/run-b.zip", "2026-12-02T18:00:00") })
+        {
+            var run = lines.Where(l => l.GetProperty("eventId").GetString() == id).ToList();
+            Assert.True(run.Count >= 2, $"{id}: {run.Count} lines");
+            Assert.All(run, l =>
+            {
+                Assert.Equal(key, l.GetProperty("key").GetString());
+                Assert.StartsWith(time, l.GetProperty("scheduledTime").GetString());
+                Assert.True(l.GetProperty("coldStart").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            });
+        }
+        var failed = Assert.Single(lines, l => Message(l) == "export failed");
+        Assert.Equal("event-b", failed.GetProperty("eventId").GetString());
+        Assert.Contains(lines, l => Message(l) == "export progress" && l.GetProperty("eventId").GetString() == "event-a");
+    }
+
     private static string? Message(JsonElement line) => line.TryGetProperty("message", out var m) ? m.GetString() : null;
 }
