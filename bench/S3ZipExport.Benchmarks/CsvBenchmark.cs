@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Pipelines;
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Benchmarks;
 

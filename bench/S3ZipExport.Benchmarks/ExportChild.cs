@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using S3ZipExport.Export;
 using S3ZipExport.Contract;
 
 namespace S3ZipExport.Benchmarks;

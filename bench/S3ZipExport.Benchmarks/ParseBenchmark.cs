@@ -4,7 +4,6 @@ using System.IO.Pipelines;
 using S3ZipExport.Csv;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Records;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Benchmarks;
 

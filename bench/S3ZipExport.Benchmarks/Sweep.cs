@@ -51,18 +51,18 @@ internal static class Sweep
         var loadBefore = MachineInfo.LoadAverage();
         var unconstrained = new List<ExportRun>();
         foreach (var level in plan.Levels)
-        foreach (var threads in references)
-            unconstrained.Add(await RunAsync(rig, new ExportSpec(options.LambdaMemoryMB, false, level, threads, null), "unconstrained", ct));
+            foreach (var threads in references)
+                unconstrained.Add(await RunAsync(rig, new ExportSpec(options.LambdaMemoryMB, false, level, threads, null), "unconstrained", ct));
         Note($"about {Estimate(unconstrained, measured, plan) / 60:F0} min to go");
 
         var lambda = new List<ExportRun>();
         var done = 0;
         foreach (var level in plan.Levels)
-        foreach (var memory in measured)
-        foreach (var seen in plan.Processors)
-        foreach (var threads in plan.Threads)
-        for (var i = 0; i < plan.Repeat; i++)
-            lambda.Add(await RunAsync(rig, new ExportSpec(memory, true, level, threads, seen), $"{++done}/{runs}", ct));
+            foreach (var memory in measured)
+                foreach (var seen in plan.Processors)
+                    foreach (var threads in plan.Threads)
+                        for (var i = 0; i < plan.Repeat; i++)
+                            lambda.Add(await RunAsync(rig, new ExportSpec(memory, true, level, threads, seen), $"{++done}/{runs}", ct));
 
         var text = Markdown(options, args, unavailable, unconstrained, lambda, predicted, parse.MBps, compress, loadBefore);
         ResultFiles.Write(Path.Join(directory, FileName), text);

@@ -1,13 +1,12 @@
 using System.Collections;
 using System.Text.Json;
-using S3ZipExport.Archive;
+using S3ZipExport.Aws;
+using S3ZipExport.Contract;
 using S3ZipExport.Export;
+using S3ZipExport.Runtime;
 using S3ZipExport.Settings;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
-using S3ZipExport.Aws;
-using S3ZipExport.Runtime;
-using S3ZipExport.Contract;
 
 namespace S3ZipExport;
 
@@ -16,6 +15,8 @@ namespace S3ZipExport;
 /// the managed dotnet10 runtime passes such a handler the raw payload and returns its bytes without any
 /// serializer, so the function needs no Amazon.Lambda.* package.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716",
+    Justification = "The handler string S3ZipExport::S3ZipExport.Function::HandleAsync is the deployed contract (template.yaml).")]
 public sealed class Function
 {
     private readonly IReadOnlyDictionary<string, string?> _environment;

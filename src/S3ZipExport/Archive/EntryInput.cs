@@ -21,7 +21,7 @@ internal sealed class EntryInput(Stream source, Action<int> onConsumed)
     /// </summary>
     public async ValueTask<int> ReadChunkAsync(Memory<byte> buffer, CancellationToken ct)
     {
-        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
         _crc.Append(buffer.Span[..read]);
         Length += read;
         onConsumed(read);
@@ -38,7 +38,7 @@ internal sealed class EntryInput(Stream source, Action<int> onConsumed)
         int read;
         try
         {
-            read = await ReadChunkAsync(buffer, ct).ConfigureAwait(false);
+            read = await ReadChunkAsync(buffer, ct);
         }
         catch
         {

@@ -10,6 +10,8 @@ namespace S3ZipExport.Archive;
 /// then CRC-32 and length. One member, so every gzip reader (gzip -t, Python, Athena, .NET GZipStream) reads it
 /// as one file. Written by hand rather than with GZipStream because GZipStream compresses on one thread only.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
+    Justification = "CountingWriteStream holds nothing to release and must not close the output, which the caller owns.")]
 internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes) : IArchiveWriter
 {
     private readonly CountingWriteStream _output = new(output);
@@ -20,7 +22,7 @@ internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, in
 
     public async Task WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct)
     {
-        if (_written) throw new InvalidOperationException("A gzip file holds one file; splitting the CSV needs a ZIP (EXPORT_FORMAT=zip).");
+        if (_written) throw new InvalidOperationException("A gzip file holds one file; splitting the CSV into several files needs a ZIP.");
         _written = true;
         await _output.WriteAsync(Header(name, modified, level), ct);
         var input = new EntryInput(source, _ => { });

@@ -40,8 +40,8 @@ internal static class ParallelDeflater
         var inOrder = Channel.CreateUnbounded<Task<PooledSegmentStream>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var writer = Task.Run(async () =>
         {
-            try { await WriteInOrderAsync(inOrder.Reader, destination, slots, cts.Token).ConfigureAwait(false); }
-            catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
+            try { await WriteInOrderAsync(inOrder.Reader, destination, slots, cts.Token); }
+            catch { await cts.CancelAsync(); throw; }
         }, CancellationToken.None);
 
         var endedWithFinalChunk = false;
@@ -49,8 +49,8 @@ internal static class ParallelDeflater
         {
             while (true)
             {
-                await slots.WaitAsync(cts.Token).ConfigureAwait(false);
-                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token).ConfigureAwait(false);
+                await slots.WaitAsync(cts.Token);
+                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token);
                 if (chunk is not { } next) break;   // the source ended on a chunk boundary
                 var (buffer, read) = next;
                 var isFinal = read < buffers.ChunkBytes;
@@ -62,18 +62,18 @@ internal static class ParallelDeflater
                 }
             }
             inOrder.Writer.Complete();
-            await writer.ConfigureAwait(false);
+            await writer;
         }
         catch (Exception error)
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            await cts.CancelAsync();
             inOrder.Writer.TryComplete();
-            await DrainAsync(inOrder.Reader, writer).ConfigureAwait(false);
-            await FirstFailure.ThrowRootCauseAsync(error, writer).ConfigureAwait(false);
+            await DrainAsync(inOrder.Reader, writer);
+            await FirstFailure.ThrowRootCauseAsync(error, writer);
         }
 
         if (!endedWithFinalChunk)
-            await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct).ConfigureAwait(false);
+            await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct);
     }
 
     private static Task<PooledSegmentStream> CompressChunkAsync(byte[] input, int count, bool isFinal, CompressionLevel level, DeflateBuffers buffers,
@@ -83,7 +83,7 @@ internal static class ParallelDeflater
         {
             try
             {
-                await compressors.WaitAsync(ct).ConfigureAwait(false);
+                await compressors.WaitAsync(ct);
                 try
                 {
                     return CompressChunk(input.AsSpan(0, count), isFinal, level, buffers.Segments);
@@ -125,13 +125,13 @@ internal static class ParallelDeflater
 
     private static async Task WriteInOrderAsync(ChannelReader<Task<PooledSegmentStream>> inOrder, Stream destination, SemaphoreSlim slots, CancellationToken ct)
     {
-        while (await inOrder.WaitToReadAsync(ct).ConfigureAwait(false))
+        while (await inOrder.WaitToReadAsync(ct))
         {
             while (inOrder.TryRead(out var pending))
             {
-                using (var chunk = await pending.ConfigureAwait(false))
+                using (var chunk = await pending)
                 {
-                    await chunk.WriteToAsync(destination, ct).ConfigureAwait(false);
+                    await chunk.WriteToAsync(destination, ct);
                 }
                 slots.Release();
             }
@@ -141,10 +141,10 @@ internal static class ParallelDeflater
     /// <summary>After a failure: let every started chunk finish so its buffers go back to the pool.</summary>
     private static async Task DrainAsync(ChannelReader<Task<PooledSegmentStream>> inOrder, Task writer)
     {
-        try { await writer.ConfigureAwait(false); } catch { /* reported by the caller */ }
+        try { await writer; } catch { /* reported by the caller */ }
         while (inOrder.TryRead(out var pending))
         {
-            try { (await pending.ConfigureAwait(false)).Dispose(); } catch { /* cancelled or failed chunk */ }
+            try { (await pending).Dispose(); } catch { /* cancelled or failed chunk */ }
         }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class PooledSegmentStream(ReusePool<byte[]> segments) : Stream
         for (var i = 0; i < _segments.Count; i++)
         {
             var used = i == _segments.Count - 1 ? _lastSegmentUsed : SegmentBytes;
-            await destination.WriteAsync(_segments[i].AsMemory(0, used), ct).ConfigureAwait(false);
+            await destination.WriteAsync(_segments[i].AsMemory(0, used), ct);
         }
     }
 

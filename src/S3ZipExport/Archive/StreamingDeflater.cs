@@ -28,15 +28,15 @@ internal static class StreamingDeflater
         var filled = Channel.CreateUnbounded<(byte[] Buffer, int Count)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var compressor = Task.Run(async () =>
         {
-            try { await CompressAsync(filled.Reader, destination, level, buffers.Chunks, free, cts.Token).ConfigureAwait(false); }
-            catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
+            try { await CompressAsync(filled.Reader, destination, level, buffers.Chunks, free, cts.Token); }
+            catch { await cts.CancelAsync(); throw; }
         }, CancellationToken.None);
         try
         {
             while (true)
             {
-                await free.WaitAsync(cts.Token).ConfigureAwait(false);
-                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token).ConfigureAwait(false);
+                await free.WaitAsync(cts.Token);
+                var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token);
                 if (chunk is not { } next) break;   // the source ended on a chunk boundary
                 var (buffer, read) = next;
                 filled.Writer.TryWrite((buffer, read)); // unbounded: the semaphore is the bound
@@ -46,11 +46,11 @@ internal static class StreamingDeflater
         }
         catch (Exception error)
         {
-            await cts.CancelAsync().ConfigureAwait(false);
+            await cts.CancelAsync();
             filled.Writer.TryComplete();
-            await FirstFailure.ThrowRootCauseAsync(error, compressor).ConfigureAwait(false);
+            await FirstFailure.ThrowRootCauseAsync(error, compressor);
         }
-        await compressor.ConfigureAwait(false);
+        await compressor;
     }
 
     private static async Task CompressAsync(ChannelReader<(byte[] Buffer, int Count)> filled, Stream destination, CompressionLevel level,
@@ -60,11 +60,11 @@ internal static class StreamingDeflater
         var deflate = new DeflateStream(destination, level, leaveOpen: true);
         try
         {
-            await foreach (var (buffer, count) in filled.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var (buffer, count) in filled.ReadAllAsync(ct))
             {
                 try
                 {
-                    await deflate.WriteAsync(buffer.AsMemory(0, count), ct).ConfigureAwait(false);
+                    await deflate.WriteAsync(buffer.AsMemory(0, count), ct);
                     wroteAny = true;
                 }
                 finally
@@ -74,13 +74,13 @@ internal static class StreamingDeflater
                 }
             }
             // DisposeAsync finishes the stream (final block) through async writes.
-            await deflate.DisposeAsync().ConfigureAwait(false);
-            if (!wroteAny) await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct).ConfigureAwait(false);
+            await deflate.DisposeAsync();
+            if (!wroteAny) await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct);
         }
         catch
         {
             while (filled.TryRead(out var item)) chunks.Return(item.Buffer);
-            try { await deflate.DisposeAsync().ConfigureAwait(false); } catch { /* archive is already failed */ }
+            try { await deflate.DisposeAsync(); } catch { /* archive is already failed */ }
             throw;
         }
     }

@@ -19,6 +19,8 @@ namespace S3ZipExport.Archive;
 /// may be read from any thread for progress. After any failure the archive is incomplete and the writer refuses
 /// further calls; the caller aborts the upload.</para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
+    Justification = "CountingWriteStream holds nothing to release and must not close the output, which the caller owns.")]
 internal sealed class ZipStreamWriter : IArchiveWriter
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -60,15 +62,15 @@ internal sealed class ZipStreamWriter : IArchiveWriter
             var dosTime = DosDateTime.FromUtc(modified);
             var localHeaderOffset = _output.BytesWritten;
             await WriteRecordAsync(ZipRecords.LocalFileHeaderLength(nameBytes.Length),
-                span => ZipRecords.WriteLocalFileHeader(span, nameBytes, dosTime), ct).ConfigureAwait(false);
+                span => ZipRecords.WriteLocalFileHeader(span, nameBytes, dosTime), ct);
 
             var input = new EntryInput(source, read => Interlocked.Add(ref _uncompressedBytes, read));
             var dataStart = _output.BytesWritten;
-            await _deflater.DeflateAsync(input, _output, ct).ConfigureAwait(false);
+            await _deflater.DeflateAsync(input, _output, ct);
             var compressedSize = _output.BytesWritten - dataStart;
 
             await WriteRecordAsync(ZipRecords.DataDescriptorLength,
-                span => ZipRecords.WriteDataDescriptor(span, input.Crc32, compressedSize, input.Length), ct).ConfigureAwait(false);
+                span => ZipRecords.WriteDataDescriptor(span, input.Crc32, compressedSize, input.Length), ct);
 
             _entries.Add(new CentralDirectoryEntry(nameBytes, dosTime, input.Crc32, compressedSize, input.Length, localHeaderOffset));
             _names.Add(name);
@@ -95,7 +97,7 @@ internal sealed class ZipStreamWriter : IArchiveWriter
             foreach (var entry in _entries)
             {
                 await WriteRecordAsync(ZipRecords.CentralDirectoryHeaderLength(entry),
-                    span => ZipRecords.WriteCentralDirectoryHeader(span, entry), ct).ConfigureAwait(false);
+                    span => ZipRecords.WriteCentralDirectoryHeader(span, entry), ct);
             }
             var directorySize = _output.BytesWritten - directoryOffset;
             var count = _entries.Count;
@@ -104,13 +106,13 @@ internal sealed class ZipStreamWriter : IArchiveWriter
             {
                 var zip64EndOffset = _output.BytesWritten;
                 await WriteRecordAsync(ZipRecords.Zip64EndOfCentralDirectoryLength,
-                    span => ZipRecords.WriteZip64EndOfCentralDirectory(span, count, directorySize, directoryOffset), ct).ConfigureAwait(false);
+                    span => ZipRecords.WriteZip64EndOfCentralDirectory(span, count, directorySize, directoryOffset), ct);
                 await WriteRecordAsync(ZipRecords.Zip64EndOfCentralDirectoryLocatorLength,
-                    span => ZipRecords.WriteZip64EndOfCentralDirectoryLocator(span, zip64EndOffset), ct).ConfigureAwait(false);
+                    span => ZipRecords.WriteZip64EndOfCentralDirectoryLocator(span, zip64EndOffset), ct);
             }
             await WriteRecordAsync(ZipRecords.EndOfCentralDirectoryLength,
-                span => ZipRecords.WriteEndOfCentralDirectory(span, count, directorySize, directoryOffset), ct).ConfigureAwait(false);
-            await _output.FlushAsync(ct).ConfigureAwait(false);
+                span => ZipRecords.WriteEndOfCentralDirectory(span, count, directorySize, directoryOffset), ct);
+            await _output.FlushAsync(ct);
             _state = State.Finished;
         }
         catch
@@ -161,7 +163,7 @@ internal sealed class ZipStreamWriter : IArchiveWriter
         try
         {
             var written = layout(buffer);
-            await _output.WriteAsync(buffer.AsMemory(0, written), ct).ConfigureAwait(false);
+            await _output.WriteAsync(buffer.AsMemory(0, written), ct);
         }
         finally
         {

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using S3ZipExport.Records;
-using S3ZipExport.Settings;
 using S3ZipExport.Contract;
+using S3ZipExport.Records;
 
 namespace S3ZipExport.Csv;
 

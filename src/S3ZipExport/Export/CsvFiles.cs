@@ -12,7 +12,7 @@ namespace S3ZipExport.Export;
 /// files wait for the compressor, checked at every flush, so tiny files cannot pile up either. The pipes' blocks
 /// come from one <see cref="PipeBlockPool"/> and are reused, so CSV passing through makes no garbage.
 /// </summary>
-internal sealed class CsvFiles(string entryName, bool numbered)
+internal sealed class CsvFiles(string entryName, bool numbered) : IDisposable
 {
     public const int PauseBytes = 4 * 1024 * 1024;
     private const int MaxQueued = 2;
@@ -72,11 +72,17 @@ internal sealed class CsvFiles(string entryName, bool numbered)
         }
     }
 
+    public void Dispose()
+    {
+        _taken.Dispose();
+        _blocks.Dispose();
+    }
+
     private string NameOf(int number)
     {
         if (!numbered) return entryName;
         var dot = entryName.LastIndexOf('.');
-        return dot <= entryName.LastIndexOf('/') + 0 || dot < 0
+        return dot <= entryName.LastIndexOf('/')
             ? $"{entryName}-{number:D4}"
             : $"{entryName[..dot]}-{number:D4}{entryName[dot..]}";
     }

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using Amazon.S3;
 using S3ZipExport.Archive;
+using S3ZipExport.Contract;
 using S3ZipExport.Csv;
+using S3ZipExport.Pipeline;
+using S3ZipExport.Records;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 using S3ZipExport.Upload;
-using S3ZipExport.Pipeline;
-using S3ZipExport.Records;
-using S3ZipExport.Contract;
 
 namespace S3ZipExport.Export;
 
@@ -23,7 +23,7 @@ internal static partial class ExportJob
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var files = new CsvFiles(plan.Archive.EntryName, numbered: plan.Archive.IsSplit);
+            using var files = new CsvFiles(plan.Archive.EntryName, numbered: plan.Archive.IsSplit);
             var csv = new CsvRowWriter(files.StartNext(), plan.Records.Columns, plan.Csv);
             var sink = new CsvFileSink(csv, files, plan.Archive);
             IArchiveWriter archive = plan.Archive.Format == ArchiveFormat.Gzip

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Amazon.S3;
-using S3ZipExport.Upload;
+using S3ZipExport.Contract;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
-using S3ZipExport.Contract;
+using S3ZipExport.Upload;
 
 namespace S3ZipExport.Export;
 

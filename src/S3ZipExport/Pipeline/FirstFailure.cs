@@ -60,6 +60,6 @@ internal sealed class FirstFailure
         ExceptionDispatchInfo.Throw(error);
     }
 
-    private static Exception RootCause(IReadOnlyList<Exception> failures) =>
+    private static Exception RootCause(List<Exception> failures) =>
         failures.FirstOrDefault(e => e is not OperationCanceledException) ?? failures[0];
 }

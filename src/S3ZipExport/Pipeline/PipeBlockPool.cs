@@ -1,5 +1,4 @@
 using System.Buffers;
-using S3ZipExport.Archive;
 
 namespace S3ZipExport.Pipeline;
 

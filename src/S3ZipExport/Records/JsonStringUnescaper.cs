@@ -24,8 +24,12 @@ internal static class JsonStringUnescaper
             {
                 target[written++] = escape switch
                 {
-                    (byte)'b' => (byte)'\b', (byte)'f' => (byte)'\f', (byte)'n' => (byte)'\n',
-                    (byte)'r' => (byte)'\r', (byte)'t' => (byte)'\t', _ => escape, // \" \\ \/
+                    (byte)'b' => (byte)'\b',
+                    (byte)'f' => (byte)'\f',
+                    (byte)'n' => (byte)'\n',
+                    (byte)'r' => (byte)'\r',
+                    (byte)'t' => (byte)'\t',
+                    _ => escape, // \" \\ \/
                 };
                 continue;
             }

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using S3ZipExport.Records;
-using S3ZipExport.Settings;
-using S3ZipExport.Telemetry;
 using S3ZipExport.Contract;
 using S3ZipExport.Source;
+using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Records;
 
@@ -77,7 +75,10 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
                 if (total is not null && pageTotal != total)
                     JsonLog.Info("source total changed while paging", new Dictionary<string, object?>
                     {
-                        ["source"] = UrlRedaction.Redact(pageUrl), ["previousTotal"] = total, ["total"] = pageTotal, ["recordsRead"] = records,
+                        ["source"] = UrlRedaction.Redact(pageUrl),
+                        ["previousTotal"] = total,
+                        ["total"] = pageTotal,
+                        ["recordsRead"] = records,
                         ["note"] = "records added or removed meanwhile may be missed or read twice; the latest total is followed",
                     });
                 total = pageTotal;
@@ -88,7 +89,9 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
                 if (total is not null && records < total)
                     JsonLog.Info("source page had no records before the total was reached; stopping", new Dictionary<string, object?>
                     {
-                        ["source"] = UrlRedaction.Redact(pageUrl), ["total"] = total, ["recordsRead"] = records,
+                        ["source"] = UrlRedaction.Redact(pageUrl),
+                        ["total"] = total,
+                        ["recordsRead"] = records,
                     });
                 break;
             }
@@ -97,7 +100,10 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
         }
         JsonLog.Info("source read", new Dictionary<string, object?>
         {
-            ["source"] = UrlRedaction.Redact(url), ["pages"] = pages, ["records"] = records, ["total"] = total,
+            ["source"] = UrlRedaction.Redact(url),
+            ["pages"] = pages,
+            ["records"] = records,
+            ["total"] = total,
         });
     }
 

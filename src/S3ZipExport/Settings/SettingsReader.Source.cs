@@ -1,5 +1,4 @@
 using S3ZipExport.Contract;
-using S3ZipExport.Records;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 
@@ -57,7 +56,7 @@ internal sealed partial class SettingsReader
     }
 
     /// <summary>One URL or several, separated by spaces or newlines (e.g. one per month with connpass's ym=); read in order. Null when any is invalid.</summary>
-    private static IReadOnlyList<Uri>? SourceUrls(string? text, bool allowHttp, List<string> errors)
+    private static List<Uri>? SourceUrls(string? text, bool allowHttp, List<string> errors)
     {
         var texts = text?.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (texts.Length == 0)
@@ -82,7 +81,7 @@ internal sealed partial class SettingsReader
     }
 
     /// <summary>A payload's EXPORT_SOURCE_URL keeps to the allowed origins (see <see cref="SourceOrigins"/>).</summary>
-    private void CheckSourceOrigins(IReadOnlyList<Uri> urls, bool allowHttp, SourceApiKey apiKey, IReadOnlyList<KeyValuePair<string, string>> headers)
+    private void CheckSourceOrigins(List<Uri> urls, bool allowHttp, SourceApiKey apiKey, List<KeyValuePair<string, string>> headers)
     {
         var allowed = SourceOrigins.ParseAllowed(_values.FromEnvironment(SettingNames.SourceAllowedOrigins), _errors);
         if (!_values.FromPayload(SettingNames.SourceUrl)) return;
@@ -154,7 +153,7 @@ internal sealed partial class SettingsReader
     /// <c>Name: value</c> lines. These are not for secrets (the API key has its own settings and is kept out of logs);
     /// error messages still name only the header, never its value.
     /// </summary>
-    private IReadOnlyList<KeyValuePair<string, string>> ReadHeaders(string apiKeyHeader)
+    private List<KeyValuePair<string, string>> ReadHeaders(string apiKeyHeader)
     {
         if (_values.Get(SettingNames.SourceHeaders) is not { } text) return [];
         var headers = new List<KeyValuePair<string, string>>();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using S3ZipExport.Contract;
 
 namespace S3ZipExport.Settings;
 

@@ -1,5 +1,5 @@
-using S3ZipExport.Telemetry;
 using S3ZipExport.Contract;
+using S3ZipExport.Telemetry;
 namespace S3ZipExport.Settings;
 
 /// <summary>

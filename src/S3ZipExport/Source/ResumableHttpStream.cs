@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using S3ZipExport.Settings;
-using S3ZipExport.Telemetry;
 using S3ZipExport.Contract;
+using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Source;
 

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Polly;
-using S3ZipExport.Settings;
-using S3ZipExport.Telemetry;
 using S3ZipExport.Contract;
+using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Source;
 

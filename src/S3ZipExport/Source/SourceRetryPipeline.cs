@@ -1,7 +1,6 @@
 using System.Net;
 using Polly;
 using Polly.Retry;
-using S3ZipExport.Settings;
 using S3ZipExport.Telemetry;
 
 namespace S3ZipExport.Source;

@@ -1,8 +1,7 @@
 using Amazon.Runtime;
-using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
-using S3ZipExport.Contract;
 using S3ZipExport.Aws;
+using S3ZipExport.Contract;
 
 namespace S3ZipExport.Source;
 

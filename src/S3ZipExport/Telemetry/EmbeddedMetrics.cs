@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using S3ZipExport.Export;
 using S3ZipExport.Contract;
 
 namespace S3ZipExport.Telemetry;

@@ -4,7 +4,7 @@ using S3ZipExport.Tests.Fixtures;
 namespace S3ZipExport.Tests.Archive;
 
 /// <summary>
-/// Records what went into an archive without keeping it: wrap each entry's source with <see cref="Track"/> and
+/// Records what went into an archive without keeping it: wrap each entry's source with <c>Track</c> and
 /// the length and CRC-32 of every entry are computed as the writer reads. Readers' output is compared against
 /// these, even for multi-GiB entries.
 /// </summary>

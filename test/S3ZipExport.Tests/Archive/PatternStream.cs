@@ -6,7 +6,7 @@ namespace S3ZipExport.Tests.Archive;
 /// <summary>
 /// Read-only source of <c>length</c> bytes of CSV-like text with Japanese content, generated on the fly so a
 /// multi-GiB entry costs no memory. The rows repeat with a period of a few KiB, so Fastest deflate runs at
-/// GB/s; <paramref name="variety"/> &gt; 0 varies a column per row for more realistic ratios.
+/// GB/s; <c>variety</c> &gt; 0 varies a column per row for more realistic ratios.
 /// </summary>
 internal sealed class PatternStream : ForwardOnlyReadStream
 {

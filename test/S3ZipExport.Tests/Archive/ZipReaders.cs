@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.IO.Hashing;
-using System.Text;
-using Xunit.Abstractions;
 using S3ZipExport.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace S3ZipExport.Tests.Archive;
 

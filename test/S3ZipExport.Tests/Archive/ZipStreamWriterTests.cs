@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using S3ZipExport.Archive;
-using Xunit.Abstractions;
 using S3ZipExport.Tests.Fixtures;
+using Xunit.Abstractions;
 
 namespace S3ZipExport.Tests.Archive;
 

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Csv;
-using S3ZipExport.Settings;
 using S3ZipExport.Records;
 
 namespace S3ZipExport.Tests.Csv;

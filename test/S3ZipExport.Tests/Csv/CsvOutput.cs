@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using S3ZipExport.Csv;
-using S3ZipExport.Settings;
 using S3ZipExport.Records;
 
 namespace S3ZipExport.Tests.Csv;

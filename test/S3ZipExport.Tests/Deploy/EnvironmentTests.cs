@@ -1,5 +1,5 @@
-using S3ZipExport.Settings;
 using S3ZipExport.Contract;
+using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Deploy;
 

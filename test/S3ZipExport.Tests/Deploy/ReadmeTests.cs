@@ -1,4 +1,3 @@
-using S3ZipExport.Settings;
 using S3ZipExport.Contract;
 
 namespace S3ZipExport.Tests.Deploy;

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using S3ZipExport.Settings;
 using S3ZipExport.Contract;
+using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Deploy;
 

@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using S3ZipExport.Records;
 using S3ZipExport.Source;
 using S3ZipExport.Tests.Archive;
 using S3ZipExport.Tests.Fixtures;
-using Microsoft.AspNetCore.Http;
 using Sylvan.Data.Csv;
 using Xunit.Abstractions;
 

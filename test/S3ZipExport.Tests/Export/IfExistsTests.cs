@@ -1,7 +1,6 @@
-using S3ZipExport.Aws;
 using System.Net;
-using Amazon.S3;
 using Amazon.S3.Model;
+using S3ZipExport.Aws;
 using S3ZipExport.Export;
 using S3ZipExport.Tests.Fixtures;
 
@@ -81,7 +80,10 @@ public sealed class IfExistsTests : IAsyncLifetime
             if (r.Operation == S3Operation.UploadPart && Interlocked.Exchange(ref intruder, 1) == 0)
                 _s3.S3.PutObjectAsync(new PutObjectRequest
                 {
-                    BucketName = LocalS3Fixture.Bucket, Key = key, ContentBody = "the other writer's", UseChunkEncoding = false,
+                    BucketName = LocalS3Fixture.Bucket,
+                    Key = key,
+                    ContentBody = "the other writer's",
+                    UseChunkEncoding = false,
                 }).GetAwaiter().GetResult();
             return null;
         };

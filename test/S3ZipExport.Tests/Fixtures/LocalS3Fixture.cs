@@ -1,8 +1,8 @@
-using S3ZipExport.LocalServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using S3ZipExport.LocalServices;
 
 namespace S3ZipExport.Tests.Fixtures;
 

@@ -28,7 +28,10 @@ public sealed class S3RecordingProxyTests
 
         await S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "plain.bin", InputStream = new MemoryStream(bytes), UseChunkEncoding = false,
+            BucketName = Bucket,
+            Key = "plain.bin",
+            InputStream = new MemoryStream(bytes),
+            UseChunkEncoding = false,
         });
 
         Assert.Equal(bytes, await S3.DownloadAsync(Bucket, "plain.bin"));
@@ -43,7 +46,10 @@ public sealed class S3RecordingProxyTests
 
         await S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "framed.bin", InputStream = new MemoryStream(bytes), UseChunkEncoding = true,
+            BucketName = Bucket,
+            Key = "framed.bin",
+            InputStream = new MemoryStream(bytes),
+            UseChunkEncoding = true,
         });
 
         Assert.Equal(bytes, await S3.DownloadAsync(Bucket, "framed.bin"));
@@ -142,7 +148,9 @@ public sealed class S3RecordingProxyTests
 
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => noRetries.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "throttled.bin", InputStream = new MemoryStream(RandomBytes(100_000, seed: 13)),
+            BucketName = Bucket,
+            Key = "throttled.bin",
+            InputStream = new MemoryStream(RandomBytes(100_000, seed: 13)),
             UseChunkEncoding = false,
         }));
 
@@ -160,7 +168,10 @@ public sealed class S3RecordingProxyTests
 
         await Assert.ThrowsAnyAsync<IOException>(() => noRetries.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "reset.bin", ContentBody = "some bytes", UseChunkEncoding = false,
+            BucketName = Bucket,
+            Key = "reset.bin",
+            ContentBody = "some bytes",
+            UseChunkEncoding = false,
         }));
 
         // SocketsHttpHandler resends on a fresh connection (1 + 10 times in .NET 10), all inside SDK attempt 1.
@@ -178,7 +189,10 @@ public sealed class S3RecordingProxyTests
 
         await noRetries.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "reset-once.bin", ContentBody = "some bytes", UseChunkEncoding = false,
+            BucketName = Bucket,
+            Key = "reset-once.bin",
+            ContentBody = "some bytes",
+            UseChunkEncoding = false,
         });
 
         Assert.Equal("some bytes"u8.ToArray(), await S3.DownloadAsync(Bucket, "reset-once.bin"));
@@ -209,9 +223,14 @@ public sealed class S3RecordingProxyTests
 
         var part = await S3.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = Bucket, Key = "digest.bin", UploadId = uploadId, PartNumber = 1,
-            InputStream = new MemoryStream(RandomBytes(100, seed: 15)), UseChunkEncoding = false,
-            MD5Digest = "AAAAAAAAAAAAAAAAAAAAAA==", ChecksumCRC32 = "AAAAAA==",
+            BucketName = Bucket,
+            Key = "digest.bin",
+            UploadId = uploadId,
+            PartNumber = 1,
+            InputStream = new MemoryStream(RandomBytes(100, seed: 15)),
+            UseChunkEncoding = false,
+            MD5Digest = "AAAAAAAAAAAAAAAAAAAAAA==",
+            ChecksumCRC32 = "AAAAAA==",
         });
 
         Assert.Null(part.ChecksumCRC32);
@@ -226,7 +245,11 @@ public sealed class S3RecordingProxyTests
 
         var error = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = Bucket, Key = "once.txt", ContentBody = "two", UseChunkEncoding = false, IfNoneMatch = "*",
+            BucketName = Bucket,
+            Key = "once.txt",
+            ContentBody = "two",
+            UseChunkEncoding = false,
+            IfNoneMatch = "*",
         }));
 
         Assert.Equal((HttpStatusCode.PreconditionFailed, "PreconditionFailed"), (error.StatusCode, error.ErrorCode));
@@ -240,8 +263,12 @@ public sealed class S3RecordingProxyTests
     {
         var response = await S3.UploadPartAsync(new UploadPartRequest
         {
-            BucketName = Bucket, Key = key, UploadId = uploadId, PartNumber = partNumber,
-            InputStream = new MemoryStream(bytes), UseChunkEncoding = false,
+            BucketName = Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            InputStream = new MemoryStream(bytes),
+            UseChunkEncoding = false,
         });
         return new PartETag(partNumber, response.ETag);
     }
@@ -249,7 +276,10 @@ public sealed class S3RecordingProxyTests
     private Task<CompleteMultipartUploadResponse> CompleteAsync(string key, string uploadId, IEnumerable<PartETag> parts) =>
         S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = Bucket, Key = key, UploadId = uploadId, PartETags = parts.ToList(),
+            BucketName = Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartETags = parts.ToList(),
         });
 
     private static byte[] RandomBytes(int length, int seed)

@@ -2,6 +2,7 @@ using System.Net;
 
 namespace S3ZipExport.Tests.Fixtures;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
 public sealed class SourceServerTests : IAsyncLifetime
 {
     private SourceServer _source = null!;

@@ -62,7 +62,7 @@ public sealed class ConnpassDemoDataTests
         var descriptions = doc.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("description").GetString()!).ToList();
         Assert.All(descriptions, d => Assert.InRange(Encoding.UTF8.GetByteCount(d), 1500, 3000));
         Assert.All(descriptions, d => Assert.Contains("<h2>", d));
-        Assert.Contains(descriptions, d => d.Contains('"') && d.Contains(',') && d.Contains('\n') && d.Contains("。"));
+        Assert.Contains(descriptions, d => d.Contains('"') && d.Contains(',') && d.Contains('\n') && d.Contains('。'));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
-using S3ZipExport.Settings;
 using S3ZipExport.Tests.Csv;
 
 namespace S3ZipExport.Tests.Records;

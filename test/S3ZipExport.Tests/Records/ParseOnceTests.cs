@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Text;
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
-using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Records;
 

@@ -1,6 +1,6 @@
-using S3ZipExport.Export;
 using System.Text;
 using S3ZipExport.Csv;
+using S3ZipExport.Export;
 using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Settings;
@@ -29,7 +29,12 @@ public class CsvSettingsReaderTests
             ("EXPORT_CSV_NEWLINE", "LF"), ("EXPORT_CSV_HEADER", "false"), ("EXPORT_CSV_FORMULA_GUARD", "true")).Csv;
         Assert.Equal(new CsvFormat
         {
-            Encoding = CsvEncoding.ShiftJis, StrictEncoding = true, Delimiter = (byte)';', Newline = CsvNewline.Lf, Header = false, FormulaGuard = true,
+            Encoding = CsvEncoding.ShiftJis,
+            StrictEncoding = true,
+            Delimiter = (byte)';',
+            Newline = CsvNewline.Lf,
+            Header = false,
+            FormulaGuard = true,
         }, csv);
     }
 

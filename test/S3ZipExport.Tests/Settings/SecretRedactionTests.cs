@@ -1,7 +1,6 @@
 using System.Text;
-using S3ZipExport.Settings;
-using S3ZipExport.Tests.Source;
 using S3ZipExport.Telemetry;
+using S3ZipExport.Tests.Source;
 
 namespace S3ZipExport.Tests.Settings;
 

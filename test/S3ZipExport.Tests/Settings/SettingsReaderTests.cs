@@ -1,6 +1,6 @@
-using S3ZipExport.Export;
 using System.IO.Compression;
 using System.Text;
+using S3ZipExport.Export;
 using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Settings;

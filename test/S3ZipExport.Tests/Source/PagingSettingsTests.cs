@@ -1,7 +1,7 @@
-using S3ZipExport.Source;
-using S3ZipExport.Export;
 using System.Text;
+using S3ZipExport.Export;
 using S3ZipExport.Settings;
+using S3ZipExport.Source;
 
 namespace S3ZipExport.Tests.Source;
 

@@ -1,7 +1,6 @@
 using S3ZipExport.Source;
 using S3ZipExport.Tests.Export;
 using S3ZipExport.Tests.Fixtures;
-using Microsoft.AspNetCore.Http;
 using static S3ZipExport.Tests.Source.SourceExport;
 
 namespace S3ZipExport.Tests.Source;

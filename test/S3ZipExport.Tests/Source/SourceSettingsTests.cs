@@ -1,5 +1,5 @@
-using S3ZipExport.Export;
 using System.Text;
+using S3ZipExport.Export;
 using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Source;

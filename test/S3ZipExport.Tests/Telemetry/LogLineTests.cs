@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using S3ZipExport.Tests.Export;
 using S3ZipExport.Tests.Fixtures;

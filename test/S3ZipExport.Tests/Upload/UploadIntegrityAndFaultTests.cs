@@ -85,7 +85,9 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         if (algorithm != "CRC32") return;
         var head = await _s3.S3.GetObjectMetadataAsync(new GetObjectMetadataRequest
         {
-            BucketName = LocalS3Fixture.Bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED,
+            BucketName = LocalS3Fixture.Bucket,
+            Key = key,
+            ChecksumMode = ChecksumMode.ENABLED,
         });
         Assert.Equal((S3Checksum(algorithm, zip), ChecksumType.FULL_OBJECT), (head.ChecksumCRC32, head.ChecksumType));
     }
