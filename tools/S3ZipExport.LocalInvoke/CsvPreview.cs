@@ -3,7 +3,6 @@ using System.Text;
 using S3ZipExport.Contract;
 using S3ZipExport.Csv;
 using S3ZipExport.Settings;
-using S3ZipExport.Source;
 
 namespace S3ZipExport.LocalInvoke;
 
@@ -20,8 +19,7 @@ internal static class CsvPreview
 
     public static async Task RunAsync(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation, int rows, TextWriter output, CancellationToken ct)
     {
-        var plan = SettingsReader.ReadWithoutUpload(environment, invocation);
-        var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct);
+        var (plan, source) = await FirstRecords.PrepareAsync(environment, invocation, ct);
 
         // Never pauses the writer: the preview holds its few rows whole.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));

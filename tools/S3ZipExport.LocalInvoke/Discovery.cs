@@ -19,8 +19,7 @@ internal static class Discovery
 
     public static async Task RunAsync(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation, int limit, TextWriter output, CancellationToken ct)
     {
-        var plan = SettingsReader.ReadWithoutUpload(environment, invocation);
-        var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct);
+        var (plan, source) = await FirstRecords.PrepareAsync(environment, invocation, ct);
         var recordsPathSet = new SettingValues(environment, invocation).Raw(SettingNames.RecordsPath) is not null;
         var shapes = new RecordShapes();
         FirstRecords.Read read;
@@ -43,7 +42,7 @@ internal static class Discovery
             }
             output.WriteLine("arrays of objects in the first document:");
             foreach (var line in TextTable.Render(null, candidates.Select(c => (IReadOnlyList<string>)
-                         [ArrayName(c.Path), $"{c.Objects:N0}{(c.Complete ? "" : "+")} objects", c.Others switch { 0 => "", 1 => "and 1 value that is not an object", _ => $"and {c.Others:N0} values that are not objects" }]),
+                         [ArrayName(c.Path), $"{c.Objects:N0}{(c.Complete ? "" : "+")} object{(c.Objects == 1 ? "" : "s")}", c.Others switch { 0 => "", 1 => "and 1 value that is not an object", _ => $"and {c.Others:N0} values that are not objects" }]),
                          MaxCells, new HashSet<int> { 1 }))
                 output.WriteLine("  " + line);
             var found = ColumnSuggestion.DotPath(best.Path);

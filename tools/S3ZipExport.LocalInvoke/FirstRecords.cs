@@ -1,5 +1,6 @@
 using S3ZipExport.Export;
 using S3ZipExport.Records;
+using S3ZipExport.Settings;
 using S3ZipExport.Source;
 
 namespace S3ZipExport.LocalInvoke;
@@ -14,6 +15,16 @@ internal static class FirstRecords
 {
     /// <summary>What was read: records handed to the sink, records left out (EXPORT_ON_BAD_RECORD=skip), source bytes, requests.</summary>
     public sealed record Read(long Records, long SkippedRecords, long SourceBytes, int Requests, bool StoppedEarly);
+
+    /// <summary>
+    /// The settings, read and checked as for an export but with no bucket needed, and the export's source for them
+    /// (the API key read from SSM when it is configured so).
+    /// </summary>
+    public static async Task<(ExportPlan Plan, HttpSource Source)> PrepareAsync(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation, CancellationToken ct)
+    {
+        var plan = SettingsReader.ReadWithoutUpload(environment, invocation);
+        return (plan, await HttpSource.CreateAsync(plan.Source, plan.Aws, ct));
+    }
 
     public static async Task<Read> ReadAsync(ExportPlan plan, HttpSource source, IRecordSink sink, int limit, CancellationToken ct)
     {

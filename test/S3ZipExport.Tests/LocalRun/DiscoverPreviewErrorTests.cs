@@ -10,20 +10,8 @@ namespace S3ZipExport.Tests.LocalRun;
 /// real handler (against moto) and through the local invoker.
 /// </summary>
 [Collection(LocalS3Collection.Name)]
-public sealed class DiscoverPreviewErrorTests : IAsyncLifetime
+public sealed class DiscoverPreviewErrorTests(LocalS3Fixture s3)
 {
-    private readonly LocalS3Fixture _s3;
-    private SourceServer _source = null!;
-
-    public DiscoverPreviewErrorTests(LocalS3Fixture s3)
-    {
-        _s3 = s3;
-        s3.Reset();
-    }
-
-    public async Task InitializeAsync() => _source = await SourceServer.StartAsync();
-    public async Task DisposeAsync() => await _source.DisposeAsync();
-
     [LocalS3Theory]
     [InlineData("401")]
     [InlineData("html")]
@@ -31,19 +19,21 @@ public sealed class DiscoverPreviewErrorTests : IAsyncLifetime
     [InlineData("truncated")]
     public async Task The_source_error_is_the_exports_own_message(string failure)
     {
+        s3.Reset();
+        await using var source = await SourceServer.StartAsync();
         switch (failure)
         {
-            case "401": _source.Map("/events", SourceExport.Status(401)); break;
-            case "html": _source.MapString("/events", "<!DOCTYPE html><html><body>Please sign in</body></html>", "text/html; charset=utf-8"); break;
-            case "records path": _source.MapString("/events", """{"items":[{"id":1}]}"""); break;
-            default: _source.MapString("/events", """{"events":[{"id":1},{"id":2"""); break;
+            case "401": source.Map("/events", SourceExport.Status(401)); break;
+            case "html": source.MapString("/events", "<!DOCTYPE html><html><body>Please sign in</body></html>", "text/html; charset=utf-8"); break;
+            case "records path": source.MapString("/events", """{"items":[{"id":1}]}"""); break;
+            default: source.MapString("/events", """{"events":[{"id":1},{"id":2"""); break;
         }
         var settings = new (string, string)[] { ("EXPORT_COLUMNS", "id"), ("EXPORT_RECORDS_PATH", "events") };
         var key = $"tests/look-{failure.Replace(' ', '-')}.zip";
 
-        var exported = await Assert.ThrowsAnyAsync<Exception>(() => ExportRun.InvokeAsync(SourceExport.Environment(_s3, _source.Url("/events"), key, settings)));
+        var exported = await Assert.ThrowsAnyAsync<Exception>(() => ExportRun.InvokeAsync(SourceExport.Environment(s3, source.Url("/events"), key, settings)));
 
-        var environment = new Dictionary<string, string?> { ["EXPORT_SOURCE_URL"] = _source.Url("/events").ToString(), ["EXPORT_ALLOW_HTTP"] = "true" };
+        var environment = new Dictionary<string, string?> { ["EXPORT_SOURCE_URL"] = source.Url("/events").ToString(), ["EXPORT_ALLOW_HTTP"] = "true" };
         foreach (var (name, value) in settings) environment[name] = value;
         foreach (var mode in new[] { "--discover", "--preview" })
         {
@@ -51,6 +41,6 @@ public sealed class DiscoverPreviewErrorTests : IAsyncLifetime
             Assert.True(run.ExitCode == 1, run.ToString());
             Assert.EndsWith($"error: {exported.Message}", run.Stderr.TrimEnd());
         }
-        await SourceExport.AssertNothingLeftAsync(_s3, key);
+        await SourceExport.AssertNothingLeftAsync(s3, key);
     }
 }
