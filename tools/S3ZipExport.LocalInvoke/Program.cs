@@ -1,18 +1,25 @@
+using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using S3ZipExport.LocalInvoke;
 using S3ZipExport.LocalServices;
+using S3ZipExport.Settings;
 
 // Runs the function once on this machine:
-//   dotnet run --project tools/S3ZipExport.LocalInvoke -- [event.json] [--size-mb N]
+//   dotnet run --project tools/S3ZipExport.LocalInvoke -- [event.json] [--size-mb N] [--discover [--records N] | --preview [--rows N]]
 // With neither EXPORT_SOURCE_URL nor EXPORT_BUCKET set, it starts s3rver and a demo Connpass source of N MB
 // (default 300), exports to them and checks the ZIP it reads back; otherwise it uses the environment as it is.
 // The summary JSON goes to stdout; progress and logs go to stderr. Exit 0 on success, 1 on failure, 2 on bad usage.
+// --discover and --preview read the first records of the source as the export would, and print what they found
+// (Discovery) or the first CSV rows (CsvPreview) on stdout; they upload nothing, need no bucket, and start no s3rver.
 
+const string Usage = "usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N] [--discover [--records N] | --preview [--rows N]]";
 string? eventPath = null;
 var sizeMB = 300.0;
+var mode = "export";
+int? records = null, rows = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -21,16 +28,32 @@ for (var i = 0; i < args.Length; i++)
             sizeMB = mb;
             i++;
             break;
+        case "--discover" or "--preview" when mode == "export":
+            mode = args[i][2..];
+            break;
+        case "--records" when records is null && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+            records = n;
+            i++;
+            break;
+        case "--rows" when rows is null && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0:
+            rows = n;
+            i++;
+            break;
         case "-h" or "--help":
-            Console.Error.WriteLine("usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N]");
+            Console.Error.WriteLine(Usage);
             return 0;
         case var path when eventPath is null && !path.StartsWith('-'):
             eventPath = path;
             break;
         default:
-            Console.Error.WriteLine($"usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N]   (unexpected '{args[i]}')");
+            Console.Error.WriteLine($"{Usage}   (unexpected '{args[i]}')");
             return 2;
     }
+}
+if ((records is not null && mode != "discover") || (rows is not null && mode != "preview"))
+{
+    Console.Error.WriteLine($"{Usage}   (--records goes with --discover, --rows with --preview)");
+    return 2;
 }
 
 var display = new ProgressDisplay();
@@ -42,18 +65,23 @@ EmbeddedServices? services = null;
 using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillS3rver());
 using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillS3rver());
 using var onSighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => KillS3rver());
-void KillS3rver() => services?.S3.DisposeAsync().AsTask().GetAwaiter().GetResult();
+void KillS3rver() => services?.S3?.DisposeAsync().AsTask().GetAwaiter().GetResult();
 try
 {
     var payload = eventPath is null ? ScheduledEvent.Now() : await File.ReadAllBytesAsync(eventPath);
     if (EmbeddedServices.AreWanted())
     {
-        services = await EmbeddedServices.StartAsync(sizeMB, CancellationToken.None);
-        Console.Error.WriteLine($"local services: {services.S3}; source {services.SourceUrl}");
+        services = await EmbeddedServices.StartAsync(sizeMB, withS3: mode == "export", CancellationToken.None);
+        Console.Error.WriteLine(services.S3 is null ? $"local services: demo source {services.SourceUrl}" : $"local services: {services.S3}; source {services.SourceUrl}");
     }
     else
     {
         Console.Error.WriteLine("using EXPORT_* and AWS_* from the environment");
+    }
+    if (mode != "export")
+    {
+        await LookAsync(payload);
+        return 0;
     }
 
     var root = TryFindRepositoryRoot();
@@ -84,13 +112,13 @@ try
     await stdout.FlushAsync();
     Console.Error.WriteLine($"wall time {wall.Elapsed.TotalSeconds:0.0} s");
 
-    if (services is not null)
+    if (services?.S3 is { } s3)
     {
         using var doc = JsonDocument.Parse(summary);
         var s = doc.RootElement;
         var expected = new ArchiveCheck.Expected(s.GetProperty("bucket").GetString()!, s.GetProperty("key").GetString()!,
             s.GetProperty("records").GetInt64(), s.GetProperty("csvBytes").GetInt64());
-        Console.Error.WriteLine(await ArchiveCheck.RunAsync(services.S3.Endpoint, expected, CancellationToken.None));
+        Console.Error.WriteLine(await ArchiveCheck.RunAsync(s3.Endpoint, expected, CancellationToken.None));
     }
     return 0;
 }
@@ -103,6 +131,27 @@ catch (Exception e)
 finally
 {
     if (services is not null) await services.DisposeAsync();
+}
+
+// --discover or --preview: the report on stdout; the function's own log lines (a skipped record) on stderr, as in an export.
+async Task LookAsync(byte[] payload)
+{
+    var invocation = InvocationEvent.Parse(payload, TimeProvider.System);
+    var environment = new Dictionary<string, string?>();
+    foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables()) environment[(string)entry.Key] = (string?)entry.Value;
+    var report = Console.Out;
+    Console.SetOut(new LogLineWriter(display.OnLogLine));
+    try
+    {
+        if (mode == "discover") await Discovery.RunAsync(environment, invocation, records ?? Discovery.DefaultRecords, report, CancellationToken.None);
+        else await CsvPreview.RunAsync(environment, invocation, rows ?? CsvPreview.DefaultRows, report, CancellationToken.None);
+    }
+    finally
+    {
+        Console.Out.Flush();
+        Console.SetOut(report);
+        display.EndProgressLine();
+    }
 }
 
 static string? TryFindRepositoryRoot()

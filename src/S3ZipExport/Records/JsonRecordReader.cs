@@ -191,7 +191,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         throw new BadInputException($"The source is not JSON (Content-Type '{ContentType ?? "none"}'); it starts with: {preview}");
     }
 
-    private BadInputException PathProblem(string what) =>
+    private RecordsPathException PathProblem(string what) =>
         new($"Records path '{string.Join('.', recordsPath)}' ({SettingNames.RecordsPath}) does not lead to an array of records: {what}.");
 
     private BadInputException TotalProblem(string what) =>

@@ -19,6 +19,13 @@ internal readonly ref struct RecordFields(ReadOnlySpan<byte> record, ReadOnlySpa
 
     public int Count => _values.Length;
 
+    /// <summary>
+    /// The whole record's JSON text as the source has it (whitespace and escapes kept; the values above are slices of
+    /// it). The export writes only the columns; this is for a sink that looks at every property (the local invoker's
+    /// --discover), so that it needs no navigation of its own to find the records.
+    /// </summary>
+    public ReadOnlySpan<byte> Json => _record;
+
     public FieldKind KindOf(int column) => _values[column].Kind;
 
     /// <summary>The column's text: unescaped UTF-8, a JSON literal, or compact JSON; empty when missing or null.</summary>

@@ -21,16 +21,25 @@ internal sealed partial class SettingsReader
 
     private readonly SettingValues _values;
     private readonly InvocationEvent _invocation;
+    private readonly bool _bucketRequired;
     private readonly List<string> _errors = [];
 
-    private SettingsReader(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation)
+    private SettingsReader(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation, bool bucketRequired)
     {
         _values = new SettingValues(environment, invocation);
         _invocation = invocation;
+        _bucketRequired = bucketRequired;
     }
 
     public static ExportPlan Read(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation) =>
-        new SettingsReader(environment, invocation).Read();
+        new SettingsReader(environment, invocation, bucketRequired: true).Read();
+
+    /// <summary>
+    /// The same plan, validated the same way, for a run that reads the source and uploads nothing (the local
+    /// invoker's --discover and --preview): EXPORT_BUCKET may be unset, and the plan's bucket is then empty.
+    /// </summary>
+    public static ExportPlan ReadWithoutUpload(IReadOnlyDictionary<string, string?> environment, InvocationEvent invocation) =>
+        new SettingsReader(environment, invocation, bucketRequired: false).Read();
 
     private ExportPlan Read()
     {
@@ -110,7 +119,7 @@ internal sealed partial class SettingsReader
     private UploadOptions ReadUpload(ArchiveOptions archive)
     {
         var bucket = _values.Get(SettingNames.Bucket);
-        if (bucket is null) _errors.Add($"{SettingNames.Bucket}: required, the name of the target S3 bucket");
+        if (bucket is null && _bucketRequired) _errors.Add($"{SettingNames.Bucket}: required, the name of the target S3 bucket");
 
         var keyTemplate = _values.Get(SettingNames.Key) ?? ObjectKeyTemplate.Default;
         var keyProblem = ObjectKeyTemplate.Validate(keyTemplate);

@@ -68,6 +68,7 @@ public class JsonRecordReaderTests
     public async Task Missing_records_path_names_the_setting_and_the_property()
     {
         var e = await FailAsync("""{"items":[]}""");
+        Assert.IsType<RecordsPathException>(e);
         Assert.Contains("EXPORT_RECORDS_PATH", e.Message);
         Assert.Contains("no property 'events' in the document", e.Message);
     }
@@ -76,6 +77,7 @@ public class JsonRecordReaderTests
     public async Task Records_path_that_is_not_an_array_says_what_it_is()
     {
         var e = await FailAsync("""{"events":{"a":1}}""");
+        Assert.IsType<RecordsPathException>(e);
         Assert.Contains("it is an object, not an array", e.Message);
     }
 

@@ -57,7 +57,7 @@ public class PageTotalTests
     [Fact]
     public async Task Missing_records_path_is_still_reported_when_a_total_is_watched()
     {
-        var e = await Assert.ThrowsAsync<BadInputException>(() => ReadAsync("""{"results_available":3,"items":[]}"""));
+        var e = await Assert.ThrowsAsync<RecordsPathException>(() => ReadAsync("""{"results_available":3,"items":[]}"""));
         Assert.Contains("no property 'events' in the document", e.Message);
     }
 

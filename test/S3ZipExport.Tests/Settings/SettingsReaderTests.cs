@@ -48,6 +48,23 @@ public class SettingsReaderTests
         Assert.Contains("EXPORT_BUCKET: required", e.Message);
     }
 
+    [Fact]
+    public void Without_an_upload_the_bucket_may_be_missing_and_everything_else_is_still_checked()
+    {
+        var payload = """{"detail-type":"Scheduled Event","time":"2026-11-24T18:00:00Z","id":"abc-123"}"""u8.ToArray();
+        var env = new Dictionary<string, string?> { ["EXPORT_SOURCE_URL"] = Minimal["EXPORT_SOURCE_URL"] };
+
+        var plan = SettingsReader.ReadWithoutUpload(env, InvocationEvent.Parse(payload, TimeProvider.System));
+        Assert.Equal("", plan.Upload.Bucket);
+
+        env["EXPORT_COLUMNS"] = "title,,url";
+        env["EXPORT_PART_SIZE_MIB"] = "4";
+        var e = Assert.Throws<SettingsException>(() => SettingsReader.ReadWithoutUpload(env, InvocationEvent.Parse(payload, TimeProvider.System)));
+        Assert.Contains("EXPORT_COLUMNS: column '' must be", e.Message);
+        Assert.Contains("EXPORT_PART_SIZE_MIB: '4'", e.Message);
+        Assert.DoesNotContain("EXPORT_BUCKET", e.Message);
+    }
+
     [Theory]
     [InlineData("EXPORT_PART_SIZE_MIB", "4", "from 5 to 512")]
     [InlineData("EXPORT_PART_SIZE_MIB", "eight", "whole number")]
