@@ -1,5 +1,4 @@
 using S3ZipExport.Contract;
-using S3ZipExport.Records;
 using S3ZipExport.Settings;
 
 namespace S3ZipExport.LocalInvoke;

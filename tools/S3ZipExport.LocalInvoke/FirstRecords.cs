@@ -30,7 +30,7 @@ internal static class FirstRecords
     {
         var counted = new CountingSink(sink, limit);
         // No deadline: a local look has no Lambda timeout to keep.
-        await using var producer = new RecordProducer(plan.Source, plan.Records, stopAfter: null, source);
+        var producer = new RecordProducer(plan.Source, plan.Records, stopAfter: null, source);
         var stoppedEarly = false;
         try
         {

@@ -29,7 +29,7 @@ internal static class TextTable
         List<string> Cells(IReadOnlyList<string> row) => row.Select(v => TerminalText.Fit(TerminalText.Visible(v), maxCells)).ToList();
     }
 
-    private static string Line(IReadOnlyList<string> row, int[] widths, IReadOnlySet<int>? rightAligned)
+    private static string Line(List<string> row, int[] widths, IReadOnlySet<int>? rightAligned)
     {
         // Empty cells at the end of a row end it: no separator is left dangling.
         var used = row.Count;

@@ -13,9 +13,10 @@ public sealed class SourceResumeTests : IAsyncLifetime
     private const int BreakAfter = 100_000;
     private static readonly byte[] Body = Events(3000);   // about 400 KB
     // A source whose CSV fills a first 5 MiB part before the break (no compression), so the broken attempt has
-    // created a multipart upload that its restart must abort.
-    private static readonly byte[] BigBody = Events(120_000);
-    private const int BigBreakAfter = 12_000_000;   // of about 14.4 MB
+    // created a multipart upload that its restart must abort: about 14 MiB of CSV before the break, more than one
+    // part plus what the CSV pipe and the deflater can hold back (Export/MemoryBudget).
+    private static readonly byte[] BigBody = Events(250_000);
+    private const int BigBreakAfter = 28_000_000;   // of about 30 MB
     private static readonly (string, string)[] UploadBeforeTheBreak = [("EXPORT_COMPRESSION_LEVEL", "none"), ("EXPORT_PART_SIZE_MIB", "5")];
     private readonly LocalS3Fixture _s3;
     private SourceServer _source = null!;

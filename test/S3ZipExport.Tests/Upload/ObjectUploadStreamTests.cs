@@ -81,6 +81,7 @@ public class ObjectUploadStreamTests
         await upload.WriteAsync(new byte[3 * PartBytes]);   // parts 1-3 in flight
         var failure = new IOException("part 2 refused");
         client.Fail(2, failure);                              // the others are cancelled by it
+        await client.Ended(1);                                // so the failure is known by now
 
         var thrown = await Assert.ThrowsAsync<IOException>(() => upload.WriteAsync(new byte[PartBytes]).AsTask());
         Assert.Same(failure, thrown);
@@ -114,6 +115,7 @@ public class ObjectUploadStreamTests
     private sealed class ScriptedClient : IUploadClient
     {
         private readonly ConcurrentDictionary<int, TaskCompletionSource> _parts = new();
+        private readonly ConcurrentDictionary<int, TaskCompletionSource> _ended = new();
         private readonly ConcurrentQueue<string> _calls = new();
 
         public bool FinishAtOnce { get; init; }
@@ -126,6 +128,8 @@ public class ObjectUploadStreamTests
 
         public void Finish(int part) => _parts[part].SetResult();
         public void Fail(int part, Exception e) => _parts[part].SetException(e);
+        public Task Ended(int part) => EndOf(part).Task;
+        private TaskCompletionSource EndOf(int part) => _ended.GetOrAdd(part, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
         public Task<string> CreateAsync(CancellationToken ct)
         {
@@ -138,8 +142,15 @@ public class ObjectUploadStreamTests
             _calls.Enqueue($"Part {partNumber}");
             var done = _parts.GetOrAdd(partNumber, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             if (FinishAtOnce) done.TrySetResult();
-            await done.Task.WaitAsync(ct);
-            return new UploadedPart(partNumber, $"etag-{partNumber}", checksum, body.Length);
+            try
+            {
+                await done.Task.WaitAsync(ct);
+                return new UploadedPart(partNumber, $"etag-{partNumber}", checksum, body.Length);
+            }
+            finally
+            {
+                EndOf(partNumber).TrySetResult();
+            }
         }
 
         public Task<string> CompleteAsync(string uploadId, IReadOnlyList<UploadedPart> parts, ulong objectChecksum, long objectSize, CancellationToken ct)
