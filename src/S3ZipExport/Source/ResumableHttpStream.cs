@@ -86,6 +86,7 @@ internal sealed class ResumableHttpStream : Stream
             {
                 var read = await ReadWithinTimeoutAsync(buffer, ct);
                 _position += read;
+                if (read == 0 && buffer.Length > 0) _sender.BodyEnded();
                 return read;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && TransientFailure.IsTransient(e))
@@ -131,6 +132,7 @@ internal sealed class ResumableHttpStream : Stream
         var url = UrlRedaction.Redact(_url);
         await _body.DisposeAsync();
         _response.Dispose();
+        _sender.BodyEnded();   // the answer ended where it broke off; a resume keeps the interval from there
         if (_ifRange is null)
             // The export as a whole can still start over from the first byte (ExportJob does, while time allows).
             throw new SourceException($"The connection to source {url} dropped at byte {_position} ({failure.Message}) and the server does not support resuming: it sent no 'Accept-Ranges: bytes' with a strong ETag or Last-Modified.", failure)
@@ -189,6 +191,7 @@ internal sealed class ResumableHttpStream : Stream
             _body.Dispose();
             _response.Dispose();
             _stall?.Dispose();
+            _sender.BodyEnded();
         }
         base.Dispose(disposing);
     }
@@ -198,6 +201,7 @@ internal sealed class ResumableHttpStream : Stream
         await _body.DisposeAsync();
         _response.Dispose();
         _stall?.Dispose();
+        _sender.BodyEnded();
         await base.DisposeAsync();
     }
 }

@@ -23,6 +23,9 @@ internal sealed class SourceRequestSender(HttpClient client, SourceOptions optio
 
     public AttemptBudget Budget => budget;
 
+    /// <summary>The body of the answer this sender returned has ended (read to its end, broken off, or closed).</summary>
+    public void BodyEnded() => pacer.Answered();
+
     /// <param name="from">Null for the whole body; else the byte offset to continue from.</param>
     /// <param name="ifRange">With <paramref name="from"/>: the validator that makes a changed resource answer 200.</param>
     public async Task<HttpResponseMessage> SendAsync(Uri url, long? from, RangeConditionHeaderValue? ifRange, CancellationToken ct)
@@ -36,13 +39,15 @@ internal sealed class SourceRequestSender(HttpClient client, SourceOptions optio
                 // whose clock is for the server's answer, not for our own wait.
                 await pacer.WaitAsync(token);
                 budget.Take();
+                HttpResponseMessage? answer = null;
                 try
                 {
-                    return await _timeout.ExecuteAsync(t => FollowRedirectsAsync(url, from, ifRange, t), token);
+                    return answer = await _timeout.ExecuteAsync(t => FollowRedirectsAsync(url, from, ifRange, t), token);
                 }
                 finally
                 {
-                    pacer.Answered();
+                    // A good answer ends with its body (BodyEnded); a failure has ended here.
+                    if (answer is not { IsSuccessStatusCode: true }) pacer.Answered();
                 }
             }, ct);
         }

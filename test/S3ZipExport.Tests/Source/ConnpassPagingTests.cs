@@ -72,6 +72,19 @@ public sealed class ConnpassPagingTests : IAsyncLifetime
     }
 
     [LocalS3Fact]
+    public async Task The_interval_counts_from_the_last_byte_of_each_page_so_a_server_that_measures_from_there_never_answers_429()
+    {
+        // Each page's body takes 400 ms after its headers: pacing from the headers would come 400 ms early.
+        var connpass = Serve(new FakeConnpass { MinGap = TimeSpan.FromSeconds(1), MeasureFromLastByte = true, BodyDelay = TimeSpan.FromMilliseconds(400), EventsIn = _ => 250 });
+
+        await ExportAsync("tests/last-byte.zip", FakeConnpass.Url(_source, "?ym=202611"), ("EXPORT_SOURCE_MIN_INTERVAL_MS", "1000"));
+
+        Assert.Equal(3, _source.Requests.Count);
+        Assert.Equal(0, connpass.TooManyRequestsAnswered);
+        Assert.Equal(Ids(202611, 1, 250), await ExportedIdsAsync("tests/last-byte.zip"));
+    }
+
+    [LocalS3Fact]
     public async Task At_the_default_one_request_a_second_three_pages_never_meet_the_limit()
     {
         var connpass = Serve(new FakeConnpass { MinGap = TimeSpan.FromSeconds(1), EventsIn = _ => 300 });

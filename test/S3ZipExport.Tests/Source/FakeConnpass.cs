@@ -37,6 +37,15 @@ internal sealed class FakeConnpass
     /// <summary>The answered request with this index gets one 429 (no Retry-After) instead.</summary>
     public int TooManyAt { get; init; } = -1;
 
+    /// <summary>
+    /// Measure the gap strictly from the last byte of the previous answer (a server may), not from its arrival; with
+    /// no clock allowance at all.
+    /// </summary>
+    public bool MeasureFromLastByte { get; init; }
+
+    /// <summary>How long the body of a page takes to send after its first half: the time between headers and last byte.</summary>
+    public TimeSpan BodyDelay { get; init; }
+
     public int TooManyRequestsAnswered { get; private set; }
 
     public static string Url(SourceServer server, string query = "") => server.Url(Path + query).ToString();
@@ -51,7 +60,7 @@ internal sealed class FakeConnpass
         bool limited;
         lock (_gate)
         {
-            limited = _lastByKey.TryGetValue(key, out var previous) && now - previous < MinGap - ClockResolution;
+            limited = _lastByKey.TryGetValue(key, out var previous) && now - previous < MinGap - (MeasureFromLastByte ? TimeSpan.Zero : ClockResolution);
             _lastByKey[key] = now;
             index = limited ? -1 : _answered++;
             if (limited || index == TooManyAt) TooManyRequestsAnswered++;
@@ -82,6 +91,17 @@ internal sealed class FakeConnpass
         }
         json.Append(']').Append(TotalAfterRecords && total.Length > 0 ? "," + total.TrimEnd(',') : "").Append('}');
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(json.ToString(), context.RequestAborted);
+        var text = json.ToString();
+        if (BodyDelay > TimeSpan.Zero)
+        {
+            await context.Response.WriteAsync(text[..(text.Length / 2)], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(BodyDelay, context.RequestAborted);
+            text = text[(text.Length / 2)..];
+        }
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.CompleteAsync();
+        if (MeasureFromLastByte)
+            lock (_gate) _lastByKey[key] = DateTimeOffset.UtcNow;
     }
 }
