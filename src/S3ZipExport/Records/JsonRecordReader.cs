@@ -16,7 +16,7 @@ namespace S3ZipExport.Records;
 internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
     IReadOnlyList<string>? totalPath = null) : RecordReader(body, contentType, extraction)
 {
-    private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done }
+    private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done, Cut }
 
     private JsonReaderState _state = new(Options);
     private Phase _phase = Phase.Root;
@@ -27,21 +27,48 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private readonly List<(bool OnRecords, bool OnTotal)> _containers = [];
     private bool _recordsDone;
     private long? _total;
+    private bool _skipPlaceholder;   // resumed: the first element is the prefix's stand-in, not a record
+
+    /// <summary>
+    /// Reads the document from <paramref name="offset"/>, just after a record where an earlier invocation cut: the
+    /// body given starts there (fetched with Range), so its first token is ',' or ']'. A synthetic prefix stands for
+    /// the document before it, <c>{"data":{"items":[0</c> for the records path data.items, with a placeholder element
+    /// that is skipped: the reader then is inside the records array as if it had read its way there, and checks the
+    /// rest of the document as usual. Offsets in messages stay the document's.
+    /// </summary>
+    public void ResumeAt(long offset)
+    {
+        var prefix = new List<byte>();
+        foreach (var name in recordsPath)
+        {
+            prefix.AddRange("{\""u8.ToArray());
+            prefix.AddRange(JsonEncodedText.Encode(name).EncodedUtf8Bytes.ToArray());
+            prefix.AddRange("\":"u8.ToArray());
+        }
+        prefix.AddRange("[0"u8.ToArray());
+        Window.StartAt(offset, prefix.ToArray());
+        _skipPlaceholder = true;
+        _positionsFrom = offset - prefix.Count;
+    }
+
+    // Where JsonException's line positions count from: the document's start, or the prefix's when resumed.
+    private long _positionsFrom;
 
     public override long? Total => _total;
 
     public override async Task ReadAsync(IRecordSink sink, CancellationToken ct)
     {
-        while (_phase != Phase.Done)
+        while (_phase is not (Phase.Done or Phase.Cut))
         {
             if (!await Window.FillAsync(ct))
                 throw new BadInputException($"Record {Number} starting near byte offset {Window.Offset} is larger than {Window.MaxBytes / (1024 * 1024)} MiB, the largest this function's memory allows.");
             var before = Window.Offset;
             Parse(sink);
             await sink.FlushAsync(ct);
-            if (_phase != Phase.Done && Window.Offset == before && Window.IsFinal)
+            if (_phase is not (Phase.Done or Phase.Cut) && Window.Offset == before && Window.IsFinal)
                 throw Truncated();
         }
+        if (_phase == Phase.Cut) CutAt = Window.Offset;
     }
 
     private void Parse(IRecordSink sink)
@@ -51,7 +78,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         long committed = 0;
         try
         {
-            while (_phase != Phase.Done && Step(ref reader, sink))
+            while (_phase is not (Phase.Done or Phase.Cut) && Step(ref reader, sink))
             {
                 committed = reader.BytesConsumed;
                 _state = reader.CurrentState;
@@ -60,7 +87,9 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         catch (JsonException e)
         {
             // One position, where the problem is: JsonException counts lines and bytes from the start of the document.
-            var where = e.LineNumber == 0 ? $"at byte offset {_bomBytes + e.BytePositionInLine}" : $"at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1} (columns count bytes)";
+            var where = e.LineNumber == 0 ? $"at byte offset {_positionsFrom + _bomBytes + e.BytePositionInLine}"
+                : _positionsFrom > 0 ? $"at line {e.LineNumber + 1} counted from byte offset {_positionsFrom}, column {e.BytePositionInLine + 1}"
+                : $"at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1} (columns count bytes)";
             throw new BadInputException(
                 $"The source is not valid JSON {where}" + (_phase == Phase.Records ? $", in record {Number}" : "") + $": {Problem(e)}.", e);
         }
@@ -151,16 +180,24 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                     break;
                 }
                 var recordStart = (int)next.TokenStartIndex;
+                if (_skipPlaceholder)
+                {
+                    _skipPlaceholder = false;
+                    break;
+                }
                 if (next.TokenType == JsonTokenType.StartObject)
                 {
                     // The values are found in this pass (no TrySkip first): both stop where the buffered bytes do.
                     if (!TryExtract(ref next, Window.Unconsumed, recordStart, Window.Offset)) return false;
                     Emit(Window.Unconsumed[recordStart..(int)next.BytesConsumed], Window.Offset + recordStart, sink);
-                    break;
                 }
-                var type = next.TokenType;
-                if (!next.TrySkip()) return false;
-                NotAnObject(type, Window.Offset + recordStart, "");
+                else
+                {
+                    var type = next.TokenType;
+                    if (!next.TrySkip()) return false;
+                    NotAnObject(type, Window.Offset + recordStart, "");
+                }
+                if (StopsForCut(Window.Offset + next.BytesConsumed)) _phase = Phase.Cut;
                 break;
 
             case Phase.Trailing:

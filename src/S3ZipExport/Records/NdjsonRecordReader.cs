@@ -12,6 +12,16 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
 {
     private long _line = 1;             // line number of the window's first unconsumed byte
 
+    /// <summary>The number of the next line to read: where a cut stopped.</summary>
+    public long Line => _line;
+
+    /// <summary>Reads from <paramref name="offset"/>, the start of line <paramref name="line"/>, where an earlier invocation cut.</summary>
+    public void ResumeAt(long offset, long line)
+    {
+        Window.StartAt(offset, []);
+        _line = line;
+    }
+
     public override async Task ReadAsync(IRecordSink sink, CancellationToken ct)
     {
         while (true)
@@ -20,7 +30,7 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
                 throw new BadInputException($"Line {_line} (record {Number}) starting at byte offset {Window.Offset} is longer than {Window.MaxBytes / (1024 * 1024)} MiB, the largest this function's memory allows.");
             ReadLines(sink);
             await sink.FlushAsync(ct);
-            if (Window.IsFinal && Window.IsEmpty) return;
+            if (CutAt is not null || (Window.IsFinal && Window.IsEmpty)) return;
         }
     }
 
@@ -33,9 +43,11 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
             var newline = rest.IndexOf((byte)'\n');
             if (newline < 0 && !Window.IsFinal) return;
             var line = newline < 0 ? rest : rest[..newline];
+            var records = RecordCount;
             ReadLine(line, sink);
             Window.Consume(newline < 0 ? rest.Length : newline + 1);
             _line++;
+            if (RecordCount > records && StopsForCut(Window.Offset)) return;
         }
     }
 

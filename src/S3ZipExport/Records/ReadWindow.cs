@@ -30,6 +30,20 @@ internal sealed class ReadWindow(Stream body, int maxBytes = ReadWindow.DefaultM
 
     public long BytesRead { get; private set; }
 
+    /// <summary>
+    /// Starts the window part-way into a document: the body's first byte is at <paramref name="offset"/> of the
+    /// document, and <paramref name="prefix"/> (bytes that stand for what came before, e.g. the JSON that leads to
+    /// the records array) is read first. Offsets stay the document's; <see cref="BytesRead"/> counts the body only.
+    /// </summary>
+    public void StartAt(long offset, ReadOnlySpan<byte> prefix)
+    {
+        if (_end > 0 || BytesRead > 0) throw new InvalidOperationException("The window has already been filled.");
+        if (prefix.Length > _buffer.Length) Array.Resize(ref _buffer, prefix.Length * 2);
+        prefix.CopyTo(_buffer);
+        _end = prefix.Length;
+        Offset = offset - prefix.Length;
+    }
+
     public void Consume(int count)
     {
         _start += count;

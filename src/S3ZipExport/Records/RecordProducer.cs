@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using S3ZipExport.Contract;
+using S3ZipExport.Pipeline;
 using S3ZipExport.Source;
 using S3ZipExport.Telemetry;
 
@@ -11,6 +12,10 @@ namespace S3ZipExport.Records;
 /// open at a time: memory is one reader's buffer, whatever the number of pages. <see cref="RunAsync"/> calls
 /// onSourceStart(i) before URL i's first record (once per URL, in order, even for a URL without records), after
 /// everything of URL i-1 has been flushed to the sink.
+/// <para>An export of several invocations gives it a <see cref="Cut"/>: when that asks, it stops at the next point it
+/// can resume from (after a record of a document read whole, or after a page) and returns a <see cref="SourceCursor"/>,
+/// which the next invocation gives back as <see cref="From"/>. Such an export reads a whole document on from a byte
+/// offset, so a document the server cannot serve that way is refused when it is opened, not after an hour.</para>
 /// </summary>
 internal sealed class RecordProducer(SourceOptions options, RecordOptions records, TimeSpan? stopAfter, HttpSource source)
 {
@@ -21,14 +26,24 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     private readonly IReadOnlyList<Uri> _urls = options.Urls;
     private readonly RecordExtraction _extraction = new(records);
     private volatile Current? _current;
+    private string? _validator;   // of the document being read whole, for a cursor
 
-    /// <summary>Records handed to the sink so far; safe to read from another thread.</summary>
-    public long RecordCount => _current is { } c ? c.RecordsBefore + c.Reader.RecordCount : 0;
+    /// <summary>Where to stop early, for an export of several invocations; null reads to the end.</summary>
+    public CutSignal? Cut { get; init; }
 
-    /// <summary>Source bytes read so far (after content decoding), all documents together.</summary>
+    /// <summary>Where an earlier invocation stopped; null starts at the first URL.</summary>
+    public SourceCursor? From { get; init; }
+
+    /// <summary>Records earlier invocations read: the first record of this one has this index.</summary>
+    public long RecordsBefore { get; init; }
+
+    /// <summary>Records read by this invocation so far (rows and skipped ones); safe to read from another thread.</summary>
+    public long RecordCount => _current is { } c ? c.RecordsBefore - RecordsBefore + c.Reader.RecordCount : 0;
+
+    /// <summary>Source bytes read by this invocation so far (after content decoding), all documents together.</summary>
     public long BytesRead => _current is { } c ? c.BytesBefore + c.Reader.BytesRead : 0;
 
-    /// <summary>Records left out under EXPORT_ON_BAD_RECORD=skip.</summary>
+    /// <summary>Records this invocation left out under EXPORT_ON_BAD_RECORD=skip.</summary>
     public long SkippedRecords => _extraction.BadRecords.Skipped;
 
     /// <summary>HTTP requests sent so far: documents, pages, retries and resumes.</summary>
@@ -37,34 +52,59 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     /// <summary>Several documents: errors then say which one (URL with its paging parameters, secrets redacted).</summary>
     private bool Several => options.HasSeveralDocuments;
 
-    public async Task RunAsync(IRecordSink sink, Action<int> onSourceStart, CancellationToken ct)
+    /// <summary>Reads to the end (null), or to a cut: then the cursor to read on from.</summary>
+    public async Task<SourceCursor?> RunAsync(IRecordSink sink, Action<int> onSourceStart, CancellationToken ct)
     {
-        for (var i = 0; i < _urls.Count; i++)
+        for (var i = From?.Url ?? 0; i < _urls.Count; i++)
         {
-            onSourceStart(i);
-            if (options.Paging is { } paging)
-                await ReadPagesAsync(_urls[i], paging, sink, ct);
-            else
-                await ReadDocumentAsync(_urls[i], _urls[i], sink, ct);
+            var resume = From is { AtStart: false } from && from.Url == i ? from : null;
+            if (resume is null) onSourceStart(i);
+            var stop = options.Paging is { } paging
+                ? await ReadPagesAsync(i, paging, resume, sink, ct)
+                : await ReadWholeDocumentAsync(i, resume, sink, ct);
+            if (stop is not null) return stop;
+            if (i + 1 < _urls.Count && Cut?.IsRequested == true) return new SourceCursor { Url = i + 1, AtStart = true };
         }
+        return null;
+    }
+
+    /// <summary>One URL read as one document, from its start or from where a cut left it.</summary>
+    private async Task<SourceCursor?> ReadWholeDocumentAsync(int index, SourceCursor? resume, IRecordSink sink, CancellationToken ct)
+    {
+        var url = _urls[index];
+        var reader = await ReadDocumentAsync(url, url, resume, sink, ct);
+        if (reader.CutAt is not { } at) return null;
+        return new SourceCursor
+        {
+            Url = index,
+            Offset = at,
+            Validator = resume?.Validator ?? _validator,
+            Line = (reader as NdjsonRecordReader)?.Line ?? 1,
+            RecordsInUrl = (resume?.RecordsInUrl ?? 0) + reader.RecordCount,
+        };
     }
 
     /// <summary>
     /// Offset paging (connpass v2: start from 1, count up to 100, results_available). The next start is this one plus
     /// the records the page really had, so a server that caps count silently is still read without gaps. Stops when
     /// the total is reached or a page has no records. The latest page's total counts: offset paging cannot give a
-    /// consistent snapshot of a list that changes while it is read, so a change is logged, not fatal.
+    /// consistent snapshot of a list that changes while it is read, so a change is logged, not fatal. A cut falls
+    /// between pages, and every invocation reads one page at least, so an export always moves on.
     /// </summary>
-    private async Task ReadPagesAsync(Uri url, OffsetPaging paging, IRecordSink sink, CancellationToken ct)
+    private async Task<SourceCursor?> ReadPagesAsync(int index, OffsetPaging paging, SourceCursor? resume, IRecordSink sink, CancellationToken ct)
     {
-        var start = (long)paging.StartBase;
-        long? total = null;
-        long records = 0;
+        var url = _urls[index];
+        var start = resume?.PageStart ?? paging.StartBase;
+        var total = resume?.Total;
+        var records = resume?.RecordsInUrl ?? 0;
         var pages = 0;
         while (true)
         {
+            if (pages > 0 && Cut?.IsRequested == true)
+                return new SourceCursor { Url = index, PageStart = start, Total = total, RecordsInUrl = records };
             var pageUrl = RequestUrl(url, start);
-            var (count, pageTotal) = await ReadDocumentAsync(pageUrl, url, sink, ct);
+            var page = await ReadDocumentAsync(pageUrl, url, resume: null, sink, ct);
+            var (count, pageTotal) = (page.RecordCount, page.Total);
             pages++;
             records += count;
             if (paging.TotalPath.Count > 0)
@@ -82,7 +122,7 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
                         ["note"] = "records added or removed meanwhile may be missed or read twice; the latest total is followed",
                     });
                 total = pageTotal;
-                if (pages == 1 && count > 0) CheckFitsDeadline(url, total.Value, count);
+                if (pages == 1 && resume is null && count > 0 && Cut is null) CheckFitsDeadline(url, total.Value, count);
             }
             if (count == 0)
             {
@@ -105,11 +145,13 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
             ["records"] = records,
             ["total"] = total,
         });
+        return null;
     }
 
     /// <summary>
-    /// At one request a second and 100 records a page, a 15-minute invocation reads at most ~90,000 records. A source
-    /// that cannot fit is stopped after its first page with the way out, not after 15 minutes of work thrown away.
+    /// At one request a second and 100 records a page, a 15-minute invocation reads at most ~90,000 records. An export
+    /// that must finish in one invocation and cannot is stopped after its first page with the way out, not after 15
+    /// minutes of work thrown away. (An export of several invocations simply goes on in the next.)
     /// </summary>
     private void CheckFitsDeadline(Uri url, long total, long perPage)
     {
@@ -120,31 +162,48 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
         throw new SourceException(
             $"Source {UrlRedaction.Redact(url)} has {total:N0} records available; at {perPage} a page and {options.MinInterval.TotalMilliseconds:0} ms between requests " +
             $"({SettingNames.SourceMinIntervalMs}) the other {pagesLeft:N0} pages need at least {needed.TotalSeconds:N0} s, more than the {limit.TotalSeconds:N0} s this invocation has " +
-            $"(before {SettingNames.TimeoutSeconds}). Split the export: one per month (connpass: ym=YYYYMM), or fewer records per URL.");
+            $"(before {SettingNames.TimeoutSeconds}). Start it through the state machine, which continues an export over as many invocations as it needs, " +
+            "or split it: one per month (connpass: ym=YYYYMM), or fewer records per URL.");
     }
 
-    /// <summary>Reads one document (a URL, or one page of it) into the sink; returns its record count and total.</summary>
-    private async Task<(long Records, long? Total)> ReadDocumentAsync(Uri requestUrl, Uri url, IRecordSink sink, CancellationToken ct)
+    /// <summary>
+    /// Reads one document (a URL, or one page of it) into the sink, from its start or from where <paramref name="resume"/>
+    /// left it; a document read whole stops at a cut. Returns the reader: how many records it read, its total, where it cut.
+    /// </summary>
+    private async Task<RecordReader> ReadDocumentAsync(Uri requestUrl, Uri url, SourceCursor? resume, IRecordSink sink, CancellationToken ct)
     {
-        await using (var body = await source.OpenAsync(requestUrl, url, ct))
+        var whole = options.Paging is null;
+        var from = resume is null ? null : new ResumePoint(resume.Offset, resume.Validator ?? "");
+        await using var body = await source.OpenAsync(requestUrl, url, ct, from);
+        if (whole && Cut is not null && from is null)
         {
-            var before = _current;
-            var recordsBefore = before is null ? 0 : before.RecordsBefore + before.Reader.RecordCount;
-            var bytesBefore = before is null ? 0 : before.BytesBefore + before.Reader.BytesRead;
-            RecordReader reader = options.Format == SourceFormat.Ndjson
-                ? new NdjsonRecordReader(body.Content, body.ContentType, _extraction) { FirstRecordIndex = recordsBefore }
-                : new JsonRecordReader(body.Content, records.RecordsPath, body.ContentType, _extraction, options.Paging?.TotalPath) { FirstRecordIndex = recordsBefore };
-            _current = new Current(reader, recordsBefore, bytesBefore);
-            try
-            {
-                await reader.ReadAsync(sink, ct);
-            }
-            catch (BadInputException e) when (Several)
-            {
-                throw new BadInputException($"Source {UrlRedaction.Redact(requestUrl)}: {e.Message}", e);
-            }
-            return (reader.RecordCount, reader.Total);
+            _validator = body.ResumeValidator ?? throw new SourceException(
+                $"Source {UrlRedaction.Redact(url)} cannot be continued by a later invocation: an export of several invocations reads a whole document on " +
+                "from a byte offset (Range with If-Range), and this server sent no 'Accept-Ranges: bytes' with a strong ETag or Last-Modified for the body as stored. " +
+                $"Page it ({SettingNames.SourcePaging}=offset), split it into URLs that each fit one invocation, or invoke the function directly if it fits in one.");
         }
+        var before = _current;
+        var recordsBefore = before is null ? RecordsBefore : before.RecordsBefore + before.Reader.RecordCount;
+        var bytesBefore = before is null ? 0 : before.BytesBefore + before.Reader.BytesRead;
+        var cut = whole ? Cut : null;
+        RecordReader reader = options.Format == SourceFormat.Ndjson
+            ? new NdjsonRecordReader(body.Content, body.ContentType, _extraction) { FirstRecordIndex = recordsBefore, Cut = cut }
+            : new JsonRecordReader(body.Content, records.RecordsPath, body.ContentType, _extraction, options.Paging?.TotalPath) { FirstRecordIndex = recordsBefore, Cut = cut };
+        if (resume is not null)
+        {
+            if (reader is NdjsonRecordReader lines) lines.ResumeAt(resume.Offset, resume.Line);
+            else ((JsonRecordReader)reader).ResumeAt(resume.Offset);
+        }
+        _current = new Current(reader, recordsBefore, bytesBefore);
+        try
+        {
+            await reader.ReadAsync(sink, ct);
+        }
+        catch (BadInputException e) when (Several)
+        {
+            throw new BadInputException($"Source {UrlRedaction.Redact(requestUrl)}: {e.Message}", e);
+        }
+        return reader;
     }
 
     private Uri RequestUrl(Uri url, long start) => options.Paging is { } paging

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using S3ZipExport.Pipeline;
 
 namespace S3ZipExport.Records;
 
@@ -31,6 +32,20 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
 
     /// <summary>The index the first record of this document gets: the records read before it (earlier pages, URLs).</summary>
     public long FirstRecordIndex { get; init; }
+
+    /// <summary>Where the reader may stop early: after any record, once the signal asks (null: never).</summary>
+    public CutSignal? Cut { get; init; }
+
+    /// <summary>Set when the reader stopped at a cut: the byte offset in the document where the next record starts.</summary>
+    public long? CutAt { get; protected set; }
+
+    /// <summary>After a record: whether to stop here for a cut, and if so where the next record starts.</summary>
+    protected bool StopsForCut(long nextOffset)
+    {
+        if (Cut?.IsRequested != true) return false;
+        CutAt = nextOffset;
+        return true;
+    }
 
     /// <summary>The page's total, for paging; null when the document has none (JSON Lines never has).</summary>
     public virtual long? Total => null;

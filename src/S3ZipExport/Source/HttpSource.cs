@@ -28,6 +28,18 @@ internal sealed class HttpSource
         _pacer = new RequestPacer(options.MinInterval);
     }
 
+    /// <summary>
+    /// Ask for bodies as stored (Accept-Encoding: identity), so that a byte offset in a body is one a later
+    /// invocation can ask for with Range: an export of several invocations that reads whole documents needs that.
+    /// </summary>
+    public bool AsStored { get; init; }
+
+    /// <summary>When the last answer ended (UTC), for the next invocation to keep the interval; null before any.</summary>
+    public DateTimeOffset? LastAnswered => _pacer.LastAnsweredUtc;
+
+    /// <summary>Keeps the interval from an answer an earlier invocation had.</summary>
+    public void PaceFrom(DateTimeOffset? lastAnswered) => _pacer.SeedLastAnswered(lastAnswered);
+
     /// <summary>Whether the source is failing right now, and how (for a deadline that strikes while it retries).</summary>
     public SourceHealth Health { get; } = new();
 
@@ -35,13 +47,13 @@ internal sealed class HttpSource
     public int Requests => _pacer.Requests;
 
     /// <summary>Resolves the API key (from SSM once per process) so a missing parameter fails before anything starts.</summary>
-    public static async Task<HttpSource> CreateAsync(SourceOptions options, AwsOptions aws, CancellationToken ct)
+    public static async Task<HttpSource> CreateAsync(SourceOptions options, AwsOptions aws, CancellationToken ct, bool asStored = false)
     {
         var key = options.ApiKey;
         var value = key.ParameterName is { } parameter
             ? await SsmParameterReader.GetAsync(parameter, aws, ct)
             : key.Value;
-        return new HttpSource(options, value);
+        return new HttpSource(options, value) { AsStored = asStored };
     }
 
     private static HttpClient CreateClient()
@@ -69,13 +81,17 @@ internal sealed class HttpSource
     /// with a success status. <paramref name="origin"/>: the configured source URL it belongs to (a page's URL adds
     /// paging parameters), whose origin alone gets the API key. Each document has its own attempt budget.
     /// </summary>
-    public async Task<SourceBody> OpenAsync(Uri url, Uri origin, CancellationToken ct)
+    public async Task<SourceBody> OpenAsync(Uri url, Uri origin, CancellationToken ct, ResumePoint? from = null)
     {
-        var sender = new SourceRequestSender(Client, _options, _apiKey, new AttemptBudget(_options.MaxAttempts), origin, _pacer, Health);
-        var raw = await ResumableHttpStream.OpenAsync(sender, url, _options.ReadTimeout, ct);
+        var sender = new SourceRequestSender(Client, _options, _apiKey, new AttemptBudget(_options.MaxAttempts), origin, _pacer, Health)
+        {
+            AsStored = AsStored,
+        };
+        var raw = await ResumableHttpStream.OpenAsync(sender, url, _options.ReadTimeout, from, ct);
         try
         {
-            return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, url), raw.ContentType);
+            var validator = raw.ContentEncoding.All(c => c.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase)) ? raw.ResumeValidator : null;
+            return new SourceBody(ContentDecoding.Decode(raw, raw.ContentEncoding, url), raw.ContentType, validator);
         }
         catch
         {

@@ -21,6 +21,7 @@ internal sealed class RequestPacer(TimeSpan minInterval)
     private readonly TimeSpan _interval = minInterval > TimeSpan.Zero ? minInterval + Margin : TimeSpan.Zero;
     private long _lastAnswered;
     private int _requests;
+    private volatile bool _seeded;
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -28,11 +29,28 @@ internal sealed class RequestPacer(TimeSpan minInterval)
     public async Task WaitAsync(CancellationToken ct)
     {
         // A loop, not one delay: timers may fire up to a tick early, and arriving 2 ms early still earns a 429.
-        while (Requests > 0 && _interval - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastAnswered)) is var wait && wait > TimeSpan.Zero)
+        while ((Requests > 0 || _seeded) && _interval - Stopwatch.GetElapsedTime(Volatile.Read(ref _lastAnswered)) is var wait && wait > TimeSpan.Zero)
             await Task.Delay(wait + TimeSpan.FromMilliseconds(1), ct);
         Interlocked.Increment(ref _requests);
     }
 
     /// <summary>The answer ended (its last body byte arrived, or it failed): the interval to the next request starts now.</summary>
-    public void Answered() => Volatile.Write(ref _lastAnswered, Stopwatch.GetTimestamp());
+    public void Answered()
+    {
+        Volatile.Write(ref _lastAnswered, Stopwatch.GetTimestamp());
+        LastAnsweredUtc = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>When the last answer ended, in wall-clock time: what an invocation hands the next one.</summary>
+    public DateTimeOffset? LastAnsweredUtc { get; private set; }
+
+    /// <summary>Counts the interval from an answer an earlier invocation had, as if this pacer had seen it.</summary>
+    public void SeedLastAnswered(DateTimeOffset? lastAnswered)
+    {
+        if (lastAnswered is not { } at) return;
+        var ago = DateTimeOffset.UtcNow - at;
+        Volatile.Write(ref _lastAnswered, Stopwatch.GetTimestamp() - (long)(Math.Max(0, ago.TotalSeconds) * Stopwatch.Frequency));
+        LastAnsweredUtc = at;
+        _seeded = true;   // so the very first request of this invocation waits too
+    }
 }

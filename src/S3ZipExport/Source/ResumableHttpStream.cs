@@ -24,7 +24,8 @@ internal sealed class ResumableHttpStream : Stream
     private CancellationTokenSource? _stall;   // the read timeout; reused from read to read
     private CancellationToken _stallLinkedTo;
 
-    private ResumableHttpStream(SourceRequestSender sender, HttpResponseMessage response, Stream body, TimeSpan readTimeout)
+    private ResumableHttpStream(SourceRequestSender sender, HttpResponseMessage response, Stream body, TimeSpan readTimeout,
+        RangeConditionHeaderValue? ifRange, long position)
     {
         _sender = sender;
         _response = response;
@@ -32,7 +33,8 @@ internal sealed class ResumableHttpStream : Stream
         _readTimeout = readTimeout;
         // After redirects, resume at the final URL.
         _url = response.RequestMessage?.RequestUri ?? throw new InvalidOperationException("The response has no request.");
-        _ifRange = ResumeValidator(response);
+        _ifRange = ifRange;
+        _position = position;
     }
 
     /// <summary>The first response's Content-Type: resumed parts are the same representation.</summary>
@@ -46,13 +48,28 @@ internal sealed class ResumableHttpStream : Stream
 
     public bool CanResume => _ifRange is not null;
 
-    public static async Task<ResumableHttpStream> OpenAsync(SourceRequestSender sender, Uri url, TimeSpan readTimeout, CancellationToken ct)
+    /// <summary>The validator a later request may continue this body with (If-Range), as text; null when it cannot.</summary>
+    public string? ResumeValidator => _ifRange switch
     {
-        var response = await sender.SendAsync(url, from: null, ifRange: null, ct);
+        { EntityTag: { } tag } => tag.ToString(),
+        { Date: { } date } => date.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Sends GET for <paramref name="url"/>, from its first byte, or from <paramref name="from"/>'s offset with If-Range
+    /// (an earlier invocation's read, continued: the answer must be 206 from that byte).
+    /// </summary>
+    public static async Task<ResumableHttpStream> OpenAsync(SourceRequestSender sender, Uri url, TimeSpan readTimeout, ResumePoint? from, CancellationToken ct)
+    {
+        var ifRange = from is null ? null : ParseValidator(from.Validator);
+        var response = await sender.SendAsync(url, from?.Offset, ifRange, ct);
         try
         {
+            if (from is not null)
+                CheckContinues(response, from.Offset, UrlRedaction.Redact(url), "since the previous invocation read it");
             var body = await response.Content.ReadAsStreamAsync(ct);
-            return new ResumableHttpStream(sender, response, body, readTimeout)
+            return new ResumableHttpStream(sender, response, body, readTimeout, ifRange ?? ValidatorOf(response), from?.Offset ?? 0)
             {
                 ContentType = response.Content.Headers.ContentType?.ToString(),
                 ContentEncoding = response.Content.Headers.ContentEncoding.ToArray(),
@@ -69,7 +86,7 @@ internal sealed class ResumableHttpStream : Stream
     /// If-Range needs a strong validator: a strong ETag, else Last-Modified. A weak ETag (W/) may name a different
     /// byte sequence, e.g. one compressed on the fly, so its bytes cannot be spliced.
     /// </summary>
-    private static RangeConditionHeaderValue? ResumeValidator(HttpResponseMessage response)
+    private static RangeConditionHeaderValue? ValidatorOf(HttpResponseMessage response)
     {
         if (!response.Headers.AcceptRanges.Contains("bytes", StringComparer.OrdinalIgnoreCase)) return null;
         if (response.Headers.ETag is { IsWeak: false } etag) return new RangeConditionHeaderValue(etag);
@@ -153,11 +170,7 @@ internal sealed class ResumableHttpStream : Stream
         var response = await _sender.SendAsync(_url, _position, _ifRange, ct);
         try
         {
-            if (response.StatusCode != HttpStatusCode.PartialContent)
-                throw new SourceException($"Source {url} changed while it was being read (it answered HTTP {(int)response.StatusCode} instead of 206 to a resume at byte {_position} with If-Range), so the bytes read so far cannot be continued. Run the export again.");
-            var range = response.Content.Headers.ContentRange;
-            if (range is not { HasRange: true } || range.From != _position || !string.Equals(range.Unit, "bytes", StringComparison.OrdinalIgnoreCase))
-                throw new SourceException($"Source {url} answered a resume at byte {_position} with Content-Range '{range}', which does not start there.");
+            CheckContinues(response, _position, url, "while it was being read");
             _body = await response.Content.ReadAsStreamAsync(ct);
             _response = response;
         }
@@ -167,6 +180,21 @@ internal sealed class ResumableHttpStream : Stream
             throw;
         }
     }
+
+    /// <summary>A request with Range and If-Range must be answered 206 from exactly that byte, or the body cannot be spliced.</summary>
+    private static void CheckContinues(HttpResponseMessage response, long offset, string url, string since)
+    {
+        if (response.StatusCode != HttpStatusCode.PartialContent)
+            throw new SourceException($"Source {url} changed {since} (it answered HTTP {(int)response.StatusCode} instead of 206 to a resume at byte {offset} with If-Range), so the bytes read so far cannot be continued. Run the export again.");
+        var range = response.Content.Headers.ContentRange;
+        if (range is not { HasRange: true } || range.From != offset || !string.Equals(range.Unit, "bytes", StringComparison.OrdinalIgnoreCase))
+            throw new SourceException($"Source {url} answered a resume at byte {offset} with Content-Range '{range}', which does not start there.");
+    }
+
+    private static RangeConditionHeaderValue ParseValidator(string validator) =>
+        validator.StartsWith('"') || validator.StartsWith("W/", StringComparison.Ordinal)
+            ? new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(validator))
+            : new RangeConditionHeaderValue(DateTimeOffset.Parse(validator, System.Globalization.CultureInfo.InvariantCulture));
 
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("The source is read asynchronously only.");

@@ -23,6 +23,9 @@ internal sealed class SourceRequestSender(HttpClient client, SourceOptions optio
 
     public AttemptBudget Budget => budget;
 
+    /// <summary>Asks for the body as stored (Accept-Encoding: identity), so its byte offsets are the stored bytes'.</summary>
+    public bool AsStored { get; init; }
+
     /// <summary>The body of the answer this sender returned has ended (read to its end, broken off, or closed).</summary>
     public void BodyEnded() => pacer.Answered();
 
@@ -87,6 +90,7 @@ internal sealed class SourceRequestSender(HttpClient client, SourceOptions optio
             if (SameOrigin(target, origin))
                 foreach (var (name, value) in options.Headers)
                     request.Headers.TryAddWithoutValidation(name, value);
+            if (AsStored) request.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
             if (from is not null)
             {
                 request.Headers.Range = new RangeHeaderValue(from, null);
