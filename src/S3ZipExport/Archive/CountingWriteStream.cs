@@ -5,11 +5,11 @@ namespace S3ZipExport.Archive;
 /// is forward-only (an S3 multipart upload stream), and ZIP needs each local header's offset for the central
 /// directory.
 /// </summary>
-internal sealed class CountingWriteStream(Stream inner) : Stream
+internal sealed class CountingWriteStream(Stream inner, long bytesBefore = 0) : Stream
 {
-    private long _bytesWritten;
+    private long _bytesWritten = bytesBefore;
 
-    /// <summary>Bytes written so far; safe to read from another thread for progress.</summary>
+    /// <summary>Bytes written so far (by earlier invocations too); safe to read from another thread for progress.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     public override bool CanRead => false;

@@ -32,7 +32,14 @@ internal sealed class EntryDeflater
         ? StreamingDeflater.WorstCaseBytes(chunkBytes)
         : ParallelDeflater.WorstCaseBytes(threads, chunkBytes);
 
-    public Task DeflateAsync(EntryInput input, Stream destination, CancellationToken ct) => _threads == 1
-        ? StreamingDeflater.DeflateAsync(input, destination, _level, _buffers, ct)
-        : ParallelDeflater.DeflateAsync(input, destination, _level, _threads, _buffers, ct);
+    /// <param name="endsAtCut">
+    /// Asked when the input has ended: true when it ended at a cut, and the deflate stream is left open instead of
+    /// finished, ending with a sync flush (byte-aligned, no final block) so that a later invocation's deflate output,
+    /// appended to it, makes one valid stream; null: the input's end is the entry's.
+    /// </param>
+    public Task DeflateAsync(EntryInput input, Stream destination, CancellationToken ct, Func<bool>? endsAtCut = null) => _threads == 1
+        ? StreamingDeflater.DeflateAsync(input, destination, _level, _buffers, endsAtCut ?? Never, ct)
+        : ParallelDeflater.DeflateAsync(input, destination, _level, _threads, _buffers, endsAtCut ?? Never, ct);
+
+    private static bool Never() => false;
 }

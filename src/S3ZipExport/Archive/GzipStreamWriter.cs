@@ -12,29 +12,51 @@ namespace S3ZipExport.Archive;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
     Justification = "CountingWriteStream holds nothing to release and must not close the output, which the caller owns.")]
-internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes) : IArchiveWriter
+internal sealed class GzipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes,
+    ArchiveState? resume = null) : IArchiveWriter
 {
-    private readonly CountingWriteStream _output = new(output);
+    private readonly CountingWriteStream _output = new(output, resume?.BytesWritten ?? 0);
     private readonly EntryDeflater _deflater = new(level, threads, chunkBytes);
-    private bool _written;
+    private OpenEntry? _open = resume?.Open;   // the member a cut left open
+    private bool _written = resume is not null;
 
     public long BytesWritten => _output.BytesWritten;
 
-    public async Task WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct)
+    public async Task WriteEntryAsync(string name, DateTimeOffset modified, Stream source, bool continuesOpenEntry, Func<bool> endsAtCut, CancellationToken ct)
     {
-        if (_written) throw new InvalidOperationException("A gzip file holds one file; splitting the CSV into several files needs a ZIP.");
-        _written = true;
-        await _output.WriteAsync(Header(name, modified, level), ct);
+        if (continuesOpenEntry != (_open is not null))
+            throw new InvalidOperationException(continuesOpenEntry ? "No gzip member was left open to continue." : "The gzip member was left open and must be continued.");
+        var member = _open;
+        if (member is null)
+        {
+            if (_written) throw new InvalidOperationException("A gzip file holds one file; splitting the CSV into several files needs a ZIP.");
+            _written = true;
+            await _output.WriteAsync(Header(name, modified, level), ct);
+            member = new OpenEntry(name, 0, 0, 0, _output.BytesWritten, 0, 0);
+        }
         var input = new EntryInput(source, _ => { });
-        await _deflater.DeflateAsync(input, _output, ct);
+        await _deflater.DeflateAsync(input, _output, ct, endsAtCut);
+        member = member with
+        {
+            Crc32 = (uint)Hashing.CrcCombination.Crc32.Combine(member.Crc32, input.Crc32, input.Length),
+            UncompressedSize = member.UncompressedSize + input.Length,
+        };
+        if (endsAtCut())
+        {
+            _open = member;
+            return;
+        }
+        _open = null;
         var trailer = new byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, input.Crc32);
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)input.Length)); // ISIZE is the length mod 2^32
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, member.Crc32);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)member.UncompressedSize)); // ISIZE is the length mod 2^32
         await _output.WriteAsync(trailer, ct);
     }
 
-    public Task FinishAsync(CancellationToken ct) => _output.FlushAsync(ct);
+    public Task FinishAsync(CancellationToken ct) =>
+        _open is null ? _output.FlushAsync(ct) : throw new InvalidOperationException("The gzip member is still open.");
 
+    public ArchiveState Suspend() => new() { BytesWritten = _output.BytesWritten, Open = _open };
     private static byte[] Header(string name, DateTimeOffset modified, CompressionLevel level)
     {
         // FNAME is ISO 8859-1 by the RFC: a name outside it is left out rather than written wrongly.

@@ -32,7 +32,9 @@ internal static class ParallelDeflater
     public static long WorstCaseBytes(int threads, int chunkBytes) =>
         2L * threads * (2L * chunkBytes + DeflateBuffers.SegmentBytes) + (long)threads * DeflateBuffers.ZlibStateBytes;
 
-    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, DeflateBuffers buffers, CancellationToken ct)
+    /// <param name="endsAtCut">Asked when the input has ended: true leaves the deflate stream open for a later invocation to continue.</param>
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, int threads, DeflateBuffers buffers,
+        Func<bool> endsAtCut, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var slots = new SemaphoreSlim(2 * threads);
@@ -53,11 +55,13 @@ internal static class ParallelDeflater
                 var chunk = await input.ReadPooledChunkAsync(buffers.Chunks, cts.Token);
                 if (chunk is not { } next) break;   // the source ended on a chunk boundary
                 var (buffer, read) = next;
-                var isFinal = read < buffers.ChunkBytes;
+                // A short chunk is the last; it ends the stream unless a cut leaves the stream open.
+                var isFinal = read < buffers.ChunkBytes && !endsAtCut();
+                var isLast = read < buffers.ChunkBytes;
                 inOrder.Writer.TryWrite(CompressChunkAsync(buffer, read, isFinal, level, buffers, compressors, cts.Token));
-                if (isFinal)
+                if (isLast)
                 {
-                    endedWithFinalChunk = true;
+                    endedWithFinalChunk = isFinal;
                     break;
                 }
             }
@@ -72,7 +76,7 @@ internal static class ParallelDeflater
             await FirstFailure.ThrowRootCauseAsync(error, writer);
         }
 
-        if (!endedWithFinalChunk)
+        if (!endedWithFinalChunk && !endsAtCut())
             await destination.WriteAsync(DeflateBlocks.FinalEmptyBlock, ct);
     }
 

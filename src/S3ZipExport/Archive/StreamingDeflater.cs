@@ -21,14 +21,15 @@ internal static class StreamingDeflater
 
     public static long WorstCaseBytes(int chunkBytes) => (long)BuffersInFlight * chunkBytes + DeflateStreamBufferBytes + DeflateBuffers.ZlibStateBytes;
 
-    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, DeflateBuffers buffers, CancellationToken ct)
+    /// <param name="endsAtCut">Asked when the input has ended: true leaves the deflate stream open for a later invocation to continue.</param>
+    public static async Task DeflateAsync(EntryInput input, Stream destination, CompressionLevel level, DeflateBuffers buffers, Func<bool> endsAtCut, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var free = new SemaphoreSlim(BuffersInFlight);
         var filled = Channel.CreateUnbounded<(byte[] Buffer, int Count)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var compressor = Task.Run(async () =>
         {
-            try { await CompressAsync(filled.Reader, destination, level, buffers.Chunks, free, cts.Token); }
+            try { await CompressAsync(filled.Reader, destination, level, buffers.Chunks, free, endsAtCut, cts.Token); }
             catch { await cts.CancelAsync(); throw; }
         }, CancellationToken.None);
         try
@@ -54,10 +55,11 @@ internal static class StreamingDeflater
     }
 
     private static async Task CompressAsync(ChannelReader<(byte[] Buffer, int Count)> filled, Stream destination, CompressionLevel level,
-        ReusePool<byte[]> chunks, SemaphoreSlim free, CancellationToken ct)
+        ReusePool<byte[]> chunks, SemaphoreSlim free, Func<bool> endsAtCut, CancellationToken ct)
     {
         var wroteAny = false;
-        var deflate = new DeflateStream(destination, level, leaveOpen: true);
+        var output = new SealableWriteStream(destination);
+        var deflate = new DeflateStream(output, level, leaveOpen: true);
         try
         {
             await foreach (var (buffer, count) in filled.ReadAllAsync(ct))
@@ -72,6 +74,14 @@ internal static class StreamingDeflater
                     chunks.Return(buffer);
                     free.Release();
                 }
+            }
+            if (endsAtCut())
+            {
+                // Left open at a cut: end on a byte boundary with a sync flush and keep the final block out.
+                await deflate.FlushAsync(ct);
+                output.Seal();
+                await deflate.DisposeAsync();
+                return;
             }
             // DisposeAsync finishes the stream (final block) through async writes.
             await deflate.DisposeAsync();

@@ -31,15 +31,24 @@ internal sealed class ZipStreamWriter : IArchiveWriter
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private long _uncompressedBytes;
     private State _state = State.Ready;
+    private OpenEntry? _open;   // the entry a cut left open
 
     private enum State { Ready, Writing, Failed, Finished }
 
-    public ZipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes)
+    /// <param name="resume">Where an earlier invocation left the archive (its output is the same object, continued).</param>
+    public ZipStreamWriter(Stream output, CompressionLevel level, int threads, int chunkBytes = DeflateBuffers.DefaultChunkBytes, ArchiveState? resume = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite) throw new ArgumentException("The archive output stream must be writable.", nameof(output));
         _deflater = new EntryDeflater(level, threads, chunkBytes);
-        _output = new CountingWriteStream(output);
+        _output = new CountingWriteStream(output, resume?.BytesWritten ?? 0);
+        foreach (var entry in resume?.Entries ?? [])
+        {
+            _entries.Add(new CentralDirectoryEntry(StrictUtf8.GetBytes(entry.Name), new DosDateTime(entry.DosTime, entry.DosDate), entry.Crc32,
+                entry.CompressedSize, entry.UncompressedSize, entry.LocalHeaderOffset));
+            _names.Add(entry.Name);
+        }
+        _open = resume?.Open;
     }
 
     /// <summary>Archive bytes written to the output so far.</summary>
@@ -48,34 +57,59 @@ internal sealed class ZipStreamWriter : IArchiveWriter
     /// <summary>Source bytes consumed so far, over all entries.</summary>
     public long UncompressedBytes => Interlocked.Read(ref _uncompressedBytes);
 
-    Task IArchiveWriter.WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct) =>
-        WriteEntryAsync(name, modified, source, ct);
+    Task IArchiveWriter.WriteEntryAsync(string name, DateTimeOffset modified, Stream source, bool continuesOpenEntry, Func<bool> endsAtCut, CancellationToken ct) =>
+        WriteEntryAsync(name, modified, source, ct, continuesOpenEntry, endsAtCut);
 
-    /// <summary>Reads <paramref name="source"/> to its end and writes it as one deflated entry.</summary>
-    public async Task<ZipEntryInfo> WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct)
+    /// <summary>
+    /// Reads <paramref name="source"/> to its end and writes it as one deflated entry; or, with
+    /// <paramref name="continuesOpenEntry"/>, as more data of the entry an earlier invocation left open (its local
+    /// header and deflate data so far are already in the output). Null when the entry was left open at a cut.
+    /// </summary>
+    public async Task<ZipEntryInfo?> WriteEntryAsync(string name, DateTimeOffset modified, Stream source, CancellationToken ct,
+        bool continuesOpenEntry = false, Func<bool>? endsAtCut = null)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var nameBytes = EncodeName(name);
+        if (continuesOpenEntry != (_open is not null))
+            throw new InvalidOperationException(continuesOpenEntry ? "No entry was left open to continue." : $"Entry '{_open!.Name}' was left open and must be continued first.");
+        var nameBytes = continuesOpenEntry ? StrictUtf8.GetBytes(_open!.Name) : EncodeName(name);
         Begin();
         try
         {
-            var dosTime = DosDateTime.FromUtc(modified);
-            var localHeaderOffset = _output.BytesWritten;
-            await WriteRecordAsync(ZipRecords.LocalFileHeaderLength(nameBytes.Length),
-                span => ZipRecords.WriteLocalFileHeader(span, nameBytes, dosTime), ct);
+            var entry = _open;
+            if (entry is null)
+            {
+                var dosTime = DosDateTime.FromUtc(modified);
+                var localHeaderOffset = _output.BytesWritten;
+                await WriteRecordAsync(ZipRecords.LocalFileHeaderLength(nameBytes.Length),
+                    span => ZipRecords.WriteLocalFileHeader(span, nameBytes, dosTime), ct);
+                entry = new OpenEntry(name, dosTime.Time, dosTime.Date, localHeaderOffset, _output.BytesWritten, 0, 0);
+            }
 
             var input = new EntryInput(source, read => Interlocked.Add(ref _uncompressedBytes, read));
-            var dataStart = _output.BytesWritten;
-            await _deflater.DeflateAsync(input, _output, ct);
-            var compressedSize = _output.BytesWritten - dataStart;
+            await _deflater.DeflateAsync(input, _output, ct, endsAtCut);
+            // The CRC-32 of everything so far, from the part before the cut and this part's (APPNOTE 4.4.7).
+            entry = entry with
+            {
+                Crc32 = (uint)Hashing.CrcCombination.Crc32.Combine(entry.Crc32, input.Crc32, input.Length),
+                UncompressedSize = entry.UncompressedSize + input.Length,
+            };
+            if (endsAtCut?.Invoke() == true)
+            {
+                _open = entry;
+                _state = State.Ready;
+                return null;
+            }
 
+            var compressedSize = _output.BytesWritten - entry.DataStart;
             await WriteRecordAsync(ZipRecords.DataDescriptorLength,
-                span => ZipRecords.WriteDataDescriptor(span, input.Crc32, compressedSize, input.Length), ct);
+                span => ZipRecords.WriteDataDescriptor(span, entry.Crc32, compressedSize, entry.UncompressedSize), ct);
 
-            _entries.Add(new CentralDirectoryEntry(nameBytes, dosTime, input.Crc32, compressedSize, input.Length, localHeaderOffset));
-            _names.Add(name);
+            _entries.Add(new CentralDirectoryEntry(nameBytes, new DosDateTime(entry.DosTime, entry.DosDate), entry.Crc32, compressedSize,
+                entry.UncompressedSize, entry.LocalHeaderOffset));
+            _names.Add(entry.Name);
+            _open = null;
             _state = State.Ready;
-            return new ZipEntryInfo(name, input.Length, compressedSize, input.Crc32);
+            return new ZipEntryInfo(entry.Name, entry.UncompressedSize, compressedSize, entry.Crc32);
         }
         catch
         {
@@ -84,12 +118,25 @@ internal sealed class ZipStreamWriter : IArchiveWriter
         }
     }
 
+    public ArchiveState Suspend()
+    {
+        if (_state != State.Ready) throw new InvalidOperationException("The archive can be suspended only between writes.");
+        return new ArchiveState
+        {
+            BytesWritten = _output.BytesWritten,
+            Entries = _entries.Select(e => new WrittenEntry(StrictUtf8.GetString(e.Name), e.Modified.Time, e.Modified.Date, e.Crc32,
+                e.CompressedSize, e.UncompressedSize, e.LocalHeaderOffset)).ToList(),
+            Open = _open,
+        };
+    }
+
     /// <summary>
     /// Writes the central directory, the Zip64 end record and locator when needed, and the end record, then
     /// flushes. Does not dispose the output: the caller owns it (and completes the upload).
     /// </summary>
     public async Task FinishAsync(CancellationToken ct)
     {
+        if (_open is not null) throw new InvalidOperationException($"Entry '{_open.Name}' is still open.");
         Begin();
         try
         {

@@ -33,6 +33,9 @@ internal sealed record ExportSummary
     public long UnencodableCharacters { get; init; }
     /// <summary>True when EXPORT_IF_EXISTS=skip found the object already there and did nothing.</summary>
     public bool Skipped { get; init; }
+
+    /// <summary>How many invocations the export took: 1, unless the state machine continued it across several.</summary>
+    public int Invocations { get; init; } = 1;
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -24,6 +24,12 @@ internal static class SettingNames
     public const string EntryPerSource = "EXPORT_ENTRY_PER_SOURCE";
     public const string OnBadRecord = "EXPORT_ON_BAD_RECORD";
     public const string Checksum = "EXPORT_CHECKSUM";
+    /// <summary>Key prefix, in the export bucket, of the state an export of several invocations keeps between them.</summary>
+    public const string StatePrefix = "EXPORT_STATE_PREFIX";
+    /// <summary>Cut an export of several invocations every so many seconds, whatever the deadline (tests, local runs).</summary>
+    public const string SliceSeconds = "EXPORT_SLICE_SECONDS";
+    /// <summary>The most invocations one export may take: a runaway guard.</summary>
+    public const string MaxInvocations = "EXPORT_MAX_INVOCATIONS";
 
     /// <summary>Set by the Lambda runtime: the function's memory in MB, which the buffers must fit.</summary>
     public const string LambdaMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE";
@@ -70,7 +76,7 @@ internal static class SettingNames
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
         PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
-        Format, MaxRowsPerFile, EntryPerSource, OnBadRecord, Checksum,
+        Format, MaxRowsPerFile, EntryPerSource, OnBadRecord, Checksum, StatePrefix, SliceSeconds, MaxInvocations,
         // Source
         SourceMaxAttempts, SourceRetryBaseMs, SourceReadTimeoutSeconds, SourceApiKeyParameter, SourceApiKeyHeader, SourceApiKey,
         // CSV format
@@ -86,7 +92,7 @@ internal static class SettingNames
     /// deadline, which secret it reads and in which header it sends it, and which source origins may receive it.
     /// </summary>
     public static readonly IReadOnlyList<string> EnvironmentOnly =
-        [S3Endpoint, SsmEndpoint, AllowHttp, TimeoutSeconds, Bucket, SourceApiKeyParameter, SourceApiKeyHeader, SourceAllowedOrigins];
+        [S3Endpoint, SsmEndpoint, AllowHttp, TimeoutSeconds, Bucket, SourceApiKeyParameter, SourceApiKeyHeader, SourceAllowedOrigins, StatePrefix, MaxInvocations];
 
     public static bool IsKnown(string name) => ExportSettings.Contains(name) || name is S3Endpoint or SsmEndpoint;
 }

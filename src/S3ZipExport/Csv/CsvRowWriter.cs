@@ -30,7 +30,11 @@ internal sealed class CsvRowWriter : IRecordSink
     private Memory<byte> _free;   // the pipe's memory after the uncommitted part of the current row
     private int _pending;         // bytes written into _free, not yet committed
 
-    public CsvRowWriter(PipeWriter output, IReadOnlyList<ColumnSpec> columns, CsvFormat? format = null)
+    /// <param name="rowsInOpenFile">
+    /// Null starts a new file (BOM and header). A number continues the file an earlier invocation's cut left open,
+    /// which already has its header and that many rows.
+    /// </param>
+    public CsvRowWriter(PipeWriter output, IReadOnlyList<ColumnSpec> columns, CsvFormat? format = null, long? rowsInOpenFile = null)
     {
         _output = output;
         _columns = columns;
@@ -39,16 +43,17 @@ internal sealed class CsvRowWriter : IRecordSink
         _needsQuoting = SearchValues.Create([_format.Delimiter, (byte)'"', (byte)'\r', (byte)'\n']);
         _newline = _format.Newline == CsvNewline.CrLf ? "\r\n"u8.ToArray() : "\n"u8.ToArray();
         if (_format.Encoding == CsvEncoding.ShiftJis) _transcoder = new ShiftJisTranscoder();
-        StartNewFile();
+        if (rowsInOpenFile is { } rows) RowsInFile = rows;
+        else StartNewFile();
     }
 
-    /// <summary>Bytes written to the output(s), in the output encoding, BOM and headers included.</summary>
+    /// <summary>Bytes written to the output(s) by this writer, in the output encoding, BOM and headers included.</summary>
     public long BytesWritten { get; private set; }
 
-    /// <summary>Data rows written, over all files.</summary>
+    /// <summary>Data rows written by this writer, over all files.</summary>
     public long Rows { get; private set; }
 
-    /// <summary>Data rows written since the current file started.</summary>
+    /// <summary>Data rows in the current file (with those an earlier invocation wrote to it).</summary>
     public long RowsInFile { get; private set; }
 
     /// <summary>Characters written as <c>?</c> because Shift_JIS (CP932) has no code for them; always 0 for UTF-8.</summary>

@@ -12,7 +12,7 @@ namespace S3ZipExport.Export;
 /// files wait for the compressor, checked at every flush, so tiny files cannot pile up either. The pipes' blocks
 /// come from one <see cref="PipeBlockPool"/> and are reused, so CSV passing through makes no garbage.
 /// </summary>
-internal sealed class CsvFiles(string entryName, bool numbered) : IDisposable
+internal sealed class CsvFiles(string entryName, bool numbered, int filesBefore = 0) : IDisposable
 {
     public const int PauseBytes = 4 * 1024 * 1024;
     private const int MaxQueued = 2;
@@ -24,27 +24,33 @@ internal sealed class CsvFiles(string entryName, bool numbered) : IDisposable
     /// </summary>
     public const long WorstCaseBytes = (MaxQueued + 2L) * (PauseBytes + PipeBlockPool.BlockBytes);
 
-    private readonly Channel<(string Name, PipeReader Reader)> _ready =
-        Channel.CreateUnbounded<(string, PipeReader)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<CsvFile> _ready = Channel.CreateUnbounded<CsvFile>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _taken = new(0);
     private readonly PipeBlockPool _blocks = new();
     private Pipe? _current;
+    private CsvFile? _currentFile;
     private int _queued;
 
-    public int Count { get; private set; }
+    /// <summary>Files started so far, by earlier invocations too: the current file's number.</summary>
+    public int Count { get; private set; } = filesBefore;
 
     /// <summary>Pipe memory blocks allocated so far (64 KiB each): the most the pipes have held at once.</summary>
     public int BlocksAllocated => _blocks.BlocksAllocated;
 
-    /// <summary>Finishes the current file (if any) and starts the next; returns where its CSV is written.</summary>
-    public PipeWriter StartNext()
+    /// <summary>
+    /// Finishes the current file (if any) and starts the next; returns where its CSV is written. With
+    /// <paramref name="continuesOpenEntry"/>, the file is the one an earlier invocation's cut left open (same number
+    /// and name): its CSV goes on in the same archive entry.
+    /// </summary>
+    public PipeWriter StartNext(bool continuesOpenEntry = false)
     {
         _current?.Writer.Complete();
         _current = new Pipe(new PipeOptions(_blocks, pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2,
             minimumSegmentSize: PipeBlockPool.BlockBytes, useSynchronizationContext: false));
-        Count++;
+        if (!continuesOpenEntry) Count++;
         Interlocked.Increment(ref _queued);
-        _ready.Writer.TryWrite((NameOf(Count), _current.Reader));
+        _currentFile = new CsvFile(NameOf(Count), _current.Reader, continuesOpenEntry);
+        _ready.Writer.TryWrite(_currentFile);
         return _current.Writer;
     }
 
@@ -54,15 +60,19 @@ internal sealed class CsvFiles(string entryName, bool numbered) : IDisposable
         while (Volatile.Read(ref _queued) > MaxQueued) await _taken.WaitAsync(ct);
     }
 
-    /// <summary>Ends the last file; with an error, the compressor sees that error instead of the end of the CSV.</summary>
-    public async ValueTask CompleteAsync(Exception? error = null)
+    /// <summary>
+    /// Ends the last file; with an error, the compressor sees that error instead of the end of the CSV. At a cut the
+    /// last file ends only for this invocation: its entry is left open for the next.
+    /// </summary>
+    public async ValueTask CompleteAsync(Exception? error = null, bool atCut = false)
     {
+        if (atCut) _currentFile?.MarkEndsAtCut();
         if (_current is not null) await _current.Writer.CompleteAsync(error);
         _ready.Writer.TryComplete(error);
     }
 
     /// <summary>The files for the compressor, each as soon as it is started.</summary>
-    public async IAsyncEnumerable<(string Name, PipeReader Reader)> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<CsvFile> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await foreach (var file in _ready.Reader.ReadAllAsync(ct))
         {

@@ -8,15 +8,12 @@ using S3ZipExport.Upload;
 namespace S3ZipExport.Export;
 
 /// <summary>
-/// One export: source → JSON records → CSV → ZIP → multipart upload, as two concurrent stages joined by a pipe
-/// (parse+CSV on one side, compression on the other, uploads in flight behind it). Memory, all bounded:
-///   read buffer (256 KiB, grows only for one record larger than that)
-///   + CSV pipe (<see cref="CsvFiles.PauseBytes"/> before the writer waits)
-///   + compression (chunk × threads × 2)
-///   + part buffers (part size × (concurrency + 1)).
-/// Any stage's failure cancels the others, the upload is aborted, and that first failure is what the caller sees.
+/// An export that must finish in one invocation (the function invoked directly): the stages (<see cref="ExportStages"/>)
+/// run to the end, or stop at the deadline, a margin before the function's timeout, with the upload aborted and an
+/// error that says how far they got. A source that broke off and cannot resume is read again from its first byte,
+/// while the time allows. Memory is bounded by <see cref="MemoryBudget"/>.
 /// </summary>
-internal static partial class ExportJob
+internal static class ExportJob
 {
     public static async Task<ExportSummary> RunAsync(ExportPlan plan, IAmazonS3 s3, HttpSource source, CancellationToken ct)
     {
@@ -26,7 +23,7 @@ internal static partial class ExportJob
         {
             if (target.IfExists == IfExists.Fail)
                 throw new ExportFailedException($"s3://{target.Bucket}/{target.Key} already exists and {SettingNames.IfExists}=fail.");
-            return new ExportSummary { Bucket = target.Bucket, Key = target.Key, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3), Skipped = true };
+            return ExportSummaries.Skipped(target, clock.Elapsed);
         }
 
         using var deadline = new CancellationTokenSource(plan.Run.StopAfter ?? Timeout.InfiniteTimeSpan);
@@ -38,7 +35,8 @@ internal static partial class ExportJob
             {
                 try
                 {
-                    return await RunStagesAsync(plan, s3, source, p => progress = p, clock, linked.Token);
+                    var result = await ExportStages.RunAsync(plan, s3, source, resume: null, cut: null, p => progress = p, abortOnFailure: true, linked.Token);
+                    return ExportSummaries.Of(plan, result, before: null, clock.Elapsed);
                 }
                 catch (SourceException e) when (e.RestartCanHelp && restart <= MaxRestarts && TimeAllowsRestart(plan.Run, clock.Elapsed))
                 {

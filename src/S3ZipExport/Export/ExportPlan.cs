@@ -1,4 +1,5 @@
 using S3ZipExport.Archive;
+using S3ZipExport.Contract;
 using S3ZipExport.Aws;
 using S3ZipExport.Csv;
 using S3ZipExport.Records;
@@ -42,4 +43,25 @@ internal sealed record RunOptions
 
     /// <summary>When the export must stop to leave time for a clean abort; null when no timeout is known.</summary>
     public TimeSpan? StopAfter => Timeout is { } t ? Deadline.StopAfter(t) : null;
+
+    public const int DefaultMaxInvocations = 96;   // a day of 15-minute invocations
+
+    /// <summary>The state machine's part of the payload: this invocation is one of an export's several; null otherwise.</summary>
+    public SliceRequest? Slice { get; init; }
+
+    /// <summary>Key prefix, in the export bucket, of the state kept between invocations (EXPORT_STATE_PREFIX).</summary>
+    public string? StatePrefix { get; init; }
+
+    /// <summary>Cut every so often whatever the deadline (EXPORT_SLICE_SECONDS); null cuts only before the deadline.</summary>
+    public TimeSpan? SliceEvery { get; init; }
+
+    /// <summary>The most invocations one export may take.</summary>
+    public int MaxInvocations { get; init; } = DefaultMaxInvocations;
+
+    /// <summary>When an invocation of several cuts: at the deadline's margin, or sooner when asked to cut every so often.</summary>
+    public TimeSpan? CutAfter => (StopAfter, SliceEvery) switch
+    {
+        ({ } stop, { } every) => stop < every ? stop : every,
+        (var stop, var every) => stop ?? every,
+    };
 }

@@ -5,10 +5,14 @@ namespace S3ZipExport.Settings;
 
 /// <summary>
 /// What the function was invoked with: an EventBridge (Scheduler) event, whose <c>time</c> and <c>id</c> name the
-/// run, or a manual payload whose properties override settings by their environment variable names.
+/// run, or a manual payload whose properties override settings by their environment variable names; either of them
+/// wrapped, when the state machine drives an export of several invocations, in its payload (<see cref="Slice"/>).
 /// </summary>
 internal sealed record InvocationEvent(DateTimeOffset Time, string Id, IReadOnlyDictionary<string, string> Overrides)
 {
+    /// <summary>The state machine's part of the payload; null for a direct invocation.</summary>
+    public SliceRequest? Slice { get; init; }
+
     // Lambda caps a synchronous payload at 6 MB; an event is small, so anything bigger is a mistake.
     private const int MaxEventBytes = 6 * 1024 * 1024;
 
@@ -39,6 +43,8 @@ internal sealed record InvocationEvent(DateTimeOffset Time, string Id, IReadOnly
             if (root.ValueKind == JsonValueKind.Null) return new InvocationEvent(now, NewId(now), new Dictionary<string, string>());
             if (root.ValueKind != JsonValueKind.Object)
                 throw new SettingsException($"The invocation payload must be a JSON object (an EventBridge event or setting overrides), not {root.ValueKind}.");
+            if (root.TryGetProperty(SlicedExportPayload.Event, out var wrapped))
+                return SlicePayload.Parse(root, wrapped, clock);
 
             var time = root.TryGetProperty("time", out var t) ? ParseTime(t) : now;
             var id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String && i.GetString() is { Length: > 0 } s ? s : NewId(time);

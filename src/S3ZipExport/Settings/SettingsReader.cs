@@ -49,7 +49,7 @@ internal sealed partial class SettingsReader
         var csv = ReadCsvFormat(records.Columns);
         var archive = ReadArchive(memoryMB);
         var upload = ReadUpload(archive);
-        var run = ReadRun();
+        var run = ReadRun(upload.Key);
         var aws = ReadAws();
         var memory = MemoryBudget.Plan(upload.PartBytes, upload.Concurrency, archive.Threads, memoryMB, _errors);
 
@@ -69,14 +69,28 @@ internal sealed partial class SettingsReader
         };
     }
 
-    private RunOptions ReadRun() => new()
+    private RunOptions ReadRun(string key)
     {
-        EventId = _invocation.Id,
-        Time = _invocation.Time,
-        // Above the 10 s minimum margin (Export/Deadline).
-        Timeout = _values.Get(SettingNames.TimeoutSeconds) is null ? null : TimeSpan.FromSeconds(Int(SettingNames.TimeoutSeconds, 900, 11, 86_400)),
-        ProgressInterval = TimeSpan.FromSeconds(Int(SettingNames.ProgressSeconds, RunOptions.DefaultProgressSeconds, 0, 3600)),
-    };
+        var statePrefix = _values.Get(SettingNames.StatePrefix);
+        if (statePrefix is not null && (!statePrefix.EndsWith('/') || statePrefix.StartsWith('/') || statePrefix.Contains('\\')))
+            _errors.Add($"{SettingNames.StatePrefix}: '{statePrefix}' must be a key prefix ending with '/' and not starting with it, e.g. 'exports-state/'");
+        else if (statePrefix is not null && key.StartsWith(statePrefix, StringComparison.Ordinal))
+            _errors.Add($"{SettingNames.Key}: '{key}' lies under {SettingNames.StatePrefix} '{statePrefix}', where the state of long exports is kept; put the exports elsewhere");
+        if (_invocation.Slice is not null && statePrefix is null)
+            _errors.Add($"{SettingNames.StatePrefix}: required when the state machine drives the export (its state is kept there between invocations)");
+        return new RunOptions
+        {
+            EventId = _invocation.Id,
+            Time = _invocation.Time,
+            // Above the 10 s minimum margin (Export/Deadline).
+            Timeout = _values.Get(SettingNames.TimeoutSeconds) is null ? null : TimeSpan.FromSeconds(Int(SettingNames.TimeoutSeconds, 900, 11, 86_400)),
+            ProgressInterval = TimeSpan.FromSeconds(Int(SettingNames.ProgressSeconds, RunOptions.DefaultProgressSeconds, 0, 3600)),
+            Slice = _invocation.Slice,
+            StatePrefix = statePrefix,
+            SliceEvery = _values.Get(SettingNames.SliceSeconds) is null ? null : TimeSpan.FromSeconds(Int(SettingNames.SliceSeconds, 600, 1, 86_400)),
+            MaxInvocations = Int(SettingNames.MaxInvocations, RunOptions.DefaultMaxInvocations, 1, 10_000),
+        };
+    }
 
     private static readonly Dictionary<string, CompressionLevel> Levels = new()
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using Amazon.S3;
+using S3ZipExport.Hashing;
 
 namespace S3ZipExport.Upload;
 

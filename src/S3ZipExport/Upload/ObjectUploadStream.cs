@@ -33,14 +33,25 @@ internal sealed class ObjectUploadStream : Stream
     private string? _uploadId;   // null until the first part is full
     private bool _finished;
 
-    public ObjectUploadStream(IUploadClient client, UploadOptions options, CancellationToken ct)
+    /// <param name="resume">Where an earlier invocation's cut left the upload; <paramref name="tail"/> is its unfilled part.</param>
+    public ObjectUploadStream(IUploadClient client, UploadOptions options, CancellationToken ct, UploadState? resume = null, ReadOnlyMemory<byte> tail = default)
     {
         _client = client;
         _parts = options.Parts;
         _checksum = options.Checksum;
         _slots = new SemaphoreSlim(options.Concurrency, options.Concurrency);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        _current = NewBuffer(_parts.SizeOf(1));
+        if (resume is not null)
+        {
+            if (tail.Length != resume.TailLength) throw new ArgumentException($"The tail is {tail.Length} bytes; the state says {resume.TailLength}.", nameof(tail));
+            _uploadId = resume.UploadId;
+            _partNumber = resume.NextPart;
+            BytesWritten = resume.BytesWritten;
+            foreach (var part in resume.Parts) _done[part.Number] = part;
+        }
+        _current = NewBuffer(_parts.SizeOf(_partNumber));
+        tail.CopyTo(_current);
+        _filled = tail.Length;
     }
 
     public long BytesWritten { get; private set; }
@@ -106,6 +117,42 @@ internal sealed class ObjectUploadStream : Stream
         var etag = await _client.CompleteAsync(_uploadId, parts, objectChecksum, BytesWritten, ct);
         ObjectChecksum = _checksum.ToS3(objectChecksum);
         return etag;
+    }
+
+    /// <summary>
+    /// Ends this invocation's share of the upload at a cut: waits until every full part is acknowledged, and returns
+    /// where the upload stands with the bytes that did not fill a part, without uploading them: the next invocation
+    /// starts its first part with them. Nothing is aborted; the object is not visible yet.
+    /// </summary>
+    public async Task<(UploadState State, ReadOnlyMemory<byte> Tail)> SuspendAsync()
+    {
+        _failure.ThrowIfAny();
+        try
+        {
+            await Task.WhenAll(_inFlight);
+        }
+        catch when (_failure.HasFailed)
+        {
+            _failure.ThrowIfAny();
+        }
+        _finished = true;
+        var state = new UploadState
+        {
+            UploadId = _uploadId,
+            NextPart = _partNumber,
+            BytesWritten = BytesWritten,
+            Parts = _done.Values.OrderBy(p => p.Number).ToList(),
+            TailLength = _filled,
+        };
+        return (state, _current.AsMemory(0, _filled));
+    }
+
+    /// <summary>Stops the parts in flight, and leaves the upload as it is (for a later invocation, or the export's abort). Never throws.</summary>
+    public async Task StopAsync()
+    {
+        _finished = true;
+        await _stop.CancelAsync();
+        try { await Task.WhenAll(_inFlight); } catch { /* their errors are the reason we stop, or its consequence */ }
     }
 
     /// <summary>

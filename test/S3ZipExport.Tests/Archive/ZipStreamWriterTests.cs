@@ -28,7 +28,7 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
         foreach (var (name, content) in entries)
         {
             var info = await writer.WriteEntryAsync(name, Modified, expected.Track(name, content), CancellationToken.None);
-            Assert.Equal(content.Length, info.UncompressedSize);
+            Assert.Equal(content.Length, info!.Value.UncompressedSize);
         }
         await writer.FinishAsync(CancellationToken.None);
         Assert.Equal(buffer.Length, writer.BytesWritten);
@@ -247,7 +247,7 @@ public sealed class ZipStreamWriterTests(ITestOutputHelper log)
         Assert.Equal(source.BytesRead, writer.UncompressedBytes);
         gate.SetResult();
         var info = await write;
-        Assert.Equal(10_000_000, info.UncompressedSize);
+        Assert.Equal(10_000_000, info!.Value.UncompressedSize);
     }
 
     [Fact]

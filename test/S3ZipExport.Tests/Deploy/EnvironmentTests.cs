@@ -11,9 +11,10 @@ public class EnvironmentTests
 
     /// <summary>
     /// Read by the code but deliberately not in the template. EXPORT_SOURCE_API_KEY: the key in plain text, for local
-    /// runs only; a deployed function reads it from SSM (EXPORT_SOURCE_API_KEY_PARAMETER).
+    /// runs only; a deployed function reads it from SSM (EXPORT_SOURCE_API_KEY_PARAMETER). EXPORT_SLICE_SECONDS: cuts more
+    /// often than the deadline asks, for tests and local runs of long exports.
     /// </summary>
-    private static readonly string[] LocalOnly = [SettingNames.SourceApiKey];
+    private static readonly string[] LocalOnly = [SettingNames.SourceApiKey, SettingNames.SliceSeconds];
 
     [Fact]
     public void Every_setting_the_code_reads_is_declared_in_the_template()

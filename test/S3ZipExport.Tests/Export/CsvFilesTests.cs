@@ -24,7 +24,7 @@ public class CsvFilesTests
             await files.CompleteAsync();
         });
         long read = 0;
-        await foreach (var (_, reader) in files.ReadAllAsync(CancellationToken.None))
+        await foreach (var reader in files.ReadAllAsync(CancellationToken.None).Select(f => f.Reader))
         {
             while (true)
             {

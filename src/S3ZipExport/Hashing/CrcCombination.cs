@@ -1,4 +1,4 @@
-namespace S3ZipExport.Upload;
+namespace S3ZipExport.Hashing;
 
 /// <summary>
 /// The CRC of two concatenated pieces from the CRCs of each and the second one's length, for the reflected CRCs S3
