@@ -35,8 +35,14 @@ public sealed class Function
         _clock = clock;
     }
 
-    /// <param name="input">An EventBridge (Scheduler) event, or a JSON object of setting overrides.</param>
-    /// <returns>The export summary as JSON: bucket, key, records, csvBytes, zipBytes, parts, elapsedSeconds, etag.</returns>
+    /// <param name="input">
+    /// An EventBridge (Scheduler) event, a JSON object of setting overrides, or the state machine's payload of an export
+    /// of several invocations (Contract/SlicedExportPayload).
+    /// </param>
+    /// <returns>
+    /// The export summary as JSON; or, for an export of several invocations that is not finished, the payload of the
+    /// next invocation (its continuation); or, for an abort, what was aborted.
+    /// </returns>
     public async Task<Stream> HandleAsync(Stream input)
     {
         var ct = CancellationToken.None;
@@ -48,23 +54,37 @@ public sealed class Function
             var invocation = await InvocationEvent.ReadAsync(input, _clock, ct);
             JsonLog.AddToRun("eventId", invocation.Id);
             JsonLog.AddToRun("scheduledTime", invocation.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            if (invocation.Slice is { } slice) JsonLog.AddToRun("execution", slice.Execution);
             var plan = SettingsReader.Read(_environment, invocation);
             JsonLog.AddToRun("key", plan.Upload.Key);
-            JsonLog.Info("export started", StartFields(plan));
             using var s3 = AwsClients.S3(plan.Aws);
-            var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct);
-            var summary = await ExportJob.RunAsync(plan, s3, source, ct);
-            var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Readable.ExportSummary);
-            JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
-                .ToDictionary(p => p.Key, p => (object?)p.Value));
-            JsonLog.Metrics(EmbeddedMetrics.For(summary, _environment.GetValueOrDefault("AWS_LAMBDA_FUNCTION_NAME") ?? "local"));
-            return new MemoryStream(json, writable: false);
+            if (plan.Run.Slice is { AbortFor: { } error })
+                return SliceAnswers.Aborted(await SlicedExport.AbortAsync(plan, s3, ct), error);
+
+            JsonLog.Info("export started", StartFields(plan));
+            // An export of several invocations continues a document at a byte offset: it asks for bodies as stored.
+            var source = await HttpSource.CreateAsync(plan.Source, plan.Aws, ct, asStored: plan.Run.Slice is not null && plan.Source.Paging is null);
+            if (plan.Run.Slice is { } sliced)
+            {
+                var outcome = await SlicedExport.RunAsync(plan, s3, source, ct);
+                return outcome.Summary is { } done ? Finished(done) : SliceAnswers.Continuation(sliced, outcome);
+            }
+            return Finished(await ExportJob.RunAsync(plan, s3, source, ct));
         }
         catch (Exception e)
         {
             JsonLog.Error("export failed", new Dictionary<string, object?> { ["error"] = e.Message, ["type"] = e.GetType().Name });
             throw;
         }
+    }
+
+    private MemoryStream Finished(ExportSummary summary)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(summary, ExportSummaryJson.Readable.ExportSummary);
+        JsonLog.Info("export finished", JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json)!
+            .ToDictionary(p => p.Key, p => (object?)p.Value));
+        JsonLog.Metrics(EmbeddedMetrics.For(summary, _environment.GetValueOrDefault("AWS_LAMBDA_FUNCTION_NAME") ?? "local"));
+        return new MemoryStream(json, writable: false);
     }
 
     /// <summary>The effective settings, as the start line shows them: no secret is among them (the URL is redacted).</summary>

@@ -49,7 +49,8 @@ internal sealed class ObjectUploadStream : Stream
             BytesWritten = resume.BytesWritten;
             foreach (var part in resume.Parts) _done[part.Number] = part;
         }
-        _current = NewBuffer(_parts.SizeOf(_partNumber));
+        // A tail longer than this invocation's part size (the memory, and so the largest part, shrank) makes a longer part.
+        _current = NewBuffer(Math.Max(_parts.SizeOf(Math.Min(_partNumber, PartSizeSchedule.MaxParts)), tail.Length));
         tail.CopyTo(_current);
         _filled = tail.Length;
     }
