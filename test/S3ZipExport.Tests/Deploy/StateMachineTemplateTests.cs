@@ -54,12 +54,17 @@ public partial class StateMachineTemplateTests
     }
 
     [Fact]
-    public void The_machine_has_a_time_limit_and_a_slice_outlasts_the_function_timeout()
+    public void The_machines_time_limit_stays_above_the_most_invocations_the_function_may_take_and_a_slice_above_the_function_timeout()
     {
         var definition = DeployFiles.Definition;
         var machine = TimeSpan.FromSeconds(definition["TimeoutSeconds"]!.GetValue<int>());
         var longestInvocation = TimeSpan.FromSeconds(Number(DeployFiles.Parameters["Timeout"]!["MaxValue"]));
+        var mostInvocations = Number(DeployFiles.Parameters["MaxInvocations"]!["MaxValue"]);
+
+        // The function's own limit (EXPORT_MAX_INVOCATIONS) ends a runaway export with an abort; the machine's limit is
+        // the guard behind it, which ends the execution without one.
         Assert.Equal(TimeSpan.FromHours(72), machine);
+        Assert.True(mostInvocations * longestInvocation < machine, $"{mostInvocations} × {longestInvocation} is not under {machine}");
 
         // A Task's own timeout must not cut a slice Lambda still runs: the abort would then race it.
         foreach (var (name, state) in definition["States"]!.AsObject().Where(s => s.Value!["Type"]!.GetValue<string>() == "Task"))
