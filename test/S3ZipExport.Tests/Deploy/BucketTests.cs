@@ -30,6 +30,22 @@ public class BucketTests
     }
 
     [Fact]
+    public void Objects_expire_only_under_the_state_prefix_and_only_after_the_longest_execution()
+    {
+        var rules = Properties["LifecycleConfiguration"]!["Rules"]!.AsArray();
+        var expiring = Assert.Single(rules, rule => rule!.AsObject().Any(p => p.Key.StartsWith("Expiration", StringComparison.Ordinal)
+            || p.Key.StartsWith("NoncurrentVersionExpiration", StringComparison.Ordinal)))!;
+        Assert.Equal("Enabled", expiring["Status"]!.GetValue<string>());
+        Assert.Equal("StatePrefix", expiring["Prefix"]!["Ref"]!.GetValue<string>());
+        Assert.Null(expiring["Filter"]);
+
+        // State is rewritten at every cut; what an execution leaves behind must outlive any execution still running.
+        var days = int.Parse(expiring["ExpirationInDays"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(7, days);
+        Assert.True(TimeSpan.FromDays(days) > TimeSpan.FromSeconds(DeployFiles.Definition["TimeoutSeconds"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public void Public_access_is_blocked_in_all_four_ways_and_ACLs_are_disabled()
     {
         var block = Properties["PublicAccessBlockConfiguration"]!.AsObject();

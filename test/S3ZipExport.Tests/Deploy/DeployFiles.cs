@@ -28,6 +28,19 @@ internal static class DeployFiles
         }
     }
 
+    /// <summary>The one AWS::Serverless::StateMachine: its logical ID and properties.</summary>
+    public static (string LogicalId, JsonObject Properties) StateMachine
+    {
+        get
+        {
+            var machine = Assert.Single(Resources, r => Type(r.Value) == "AWS::Serverless::StateMachine");
+            return (machine.Key, machine.Value!["Properties"]!.AsObject());
+        }
+    }
+
+    /// <summary>The state machine's definition file, as the template names it (DefinitionUri), read as JSON.</summary>
+    public static JsonObject Definition => ReadJson(StateMachine.Properties["DefinitionUri"]!.GetValue<string>());
+
     public static IEnumerable<KeyValuePair<string, JsonNode?>> ResourcesOfType(string type) =>
         Resources.Where(r => Type(r.Value) == type);
 

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace S3ZipExport.Tests.Deploy;
 
-/// <summary>The function may do exactly what MultipartUploadStream does, under the export prefix, and nothing wider.</summary>
+/// <summary>
+/// The function may do exactly what its upload does, under the export prefix, and what an export of several invocations
+/// does with its state, under the state prefix, and nothing wider.
+/// </summary>
 public class PolicyTests
 {
     /// <summary>Every statement with the condition it is granted under (null: always).</summary>
@@ -20,6 +23,27 @@ public class PolicyTests
     private static IReadOnlyList<string> ActionsUnder(string? condition) =>
         ConditionalStatements.Where(s => s.Condition == condition && s.Statement["Effect"]!.GetValue<string>() == "Allow")
             .SelectMany(s => Strings(s.Statement["Action"])).Order().ToList();
+
+    /// <summary>Each action granted under a condition, as "action on resource", with " where s3:prefix is P" when limited so.</summary>
+    private static IReadOnlyList<string> GrantsUnder(string? condition) =>
+        ConditionalStatements.Where(s => s.Condition == condition && s.Statement["Effect"]!.GetValue<string>() == "Allow")
+            .SelectMany(s => Strings(s.Statement["Action"]).Select(action => $"{action} on {ResourceOf(s.Statement)}{PrefixLimitOf(s.Statement)}"))
+            .Order(StringComparer.Ordinal).ToList();
+
+    private static string ResourceOf(JsonNode statement) => statement["Resource"] switch
+    {
+        JsonObject { } o when o["Fn::Sub"] is JsonArray sub => sub[0]!.GetValue<string>(),
+        JsonObject { } o when o["Fn::Sub"] is JsonValue sub => sub.GetValue<string>(),
+        JsonObject { } o when o["Ref"] is JsonValue reference => "!Ref " + reference.GetValue<string>(),
+        var other => other!.ToJsonString(),
+    };
+
+    private static string PrefixLimitOf(JsonNode statement) =>
+        statement["Condition"]?["StringLike"]?["s3:prefix"]?["Fn::Sub"] is JsonValue prefix ? " where s3:prefix is " + prefix.GetValue<string>() : "";
+
+    private const string Bucket = "arn:${AWS::Partition}:s3:::${BucketName}";
+    private const string UnderExportPrefix = Bucket + "/${ExportPrefix}*";
+    private const string UnderStatePrefix = Bucket + "/${StatePrefix}*";
 
     private static IReadOnlyList<string> Strings(JsonNode? node) => node switch
     {
@@ -49,16 +73,33 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Function_may_write_and_abort_multipart_uploads_under_the_export_prefix_only()
+    public void Function_may_write_abort_and_list_the_parts_of_uploads_under_the_export_prefix_and_keep_state_under_the_state_prefix()
     {
-        // CreateMultipartUpload, UploadPart and CompleteMultipartUpload are authorized by s3:PutObject;
-        // AbortMultipartUpload by s3:AbortMultipartUpload. Nothing else is called.
-        Assert.Equal(["s3:AbortMultipartUpload", "s3:PutObject"], ActionsUnder(null));
-        var allowed = Statements.Where(s => s["Effect"]!.GetValue<string>() == "Allow").ToList();
+        Assert.Equal(
+        [
+            // The upload: CreateMultipartUpload, UploadPart, CompleteMultipartUpload and PutObject are authorized by
+            // s3:PutObject, AbortMultipartUpload by s3:AbortMultipartUpload; a resume lists its upload's parts back.
+            $"s3:AbortMultipartUpload on {UnderExportPrefix}",
+            // An export of several invocations: its state and tail objects are read, written and deleted.
+            $"s3:DeleteObject on {UnderStatePrefix}",
+            $"s3:GetObject on {UnderStatePrefix}",
+            // A missing state object is then a 404, not a 403; listing is limited to the state prefix.
+            $"s3:ListBucket on {Bucket} where s3:prefix is ${{StatePrefix}}*",
+            // The abort finds the key's uploads started since the execution began (no prefix condition key exists).
+            $"s3:ListBucketMultipartUploads on {Bucket}",
+            $"s3:ListMultipartUploadParts on {UnderExportPrefix}",
+            $"s3:PutObject on {UnderExportPrefix}",
+            $"s3:PutObject on {UnderStatePrefix}",
+        ], GrantsUnder(null));
+    }
 
-        var statement = Assert.Single(allowed, s => Strings(s["Action"]).Contains("s3:PutObject"));
-        var resource = statement["Resource"]!["Fn::Sub"]!.AsArray()[0]!.GetValue<string>();
-        Assert.Equal("arn:${AWS::Partition}:s3:::${BucketName}/${ExportPrefix}*", resource);
+    [Fact]
+    public void Every_S3_grant_is_on_the_export_bucket()
+    {
+        var bucketNames = Statements.Where(s => Strings(s["Action"]).Any(a => a.StartsWith("s3:", StringComparison.Ordinal)))
+            .Select(s => s["Resource"]!["Fn::Sub"]!.AsArray()[1]!["BucketName"]!.ToJsonString()).Distinct().ToList();
+        var bucketName = Assert.Single(bucketNames);
+        Assert.Equal(DeployFiles.Function.Properties["Environment"]!["Variables"]!["EXPORT_BUCKET"]!.ToJsonString(), bucketName);
     }
 
     [Fact]
@@ -77,9 +118,26 @@ public class PolicyTests
     [Fact]
     public void Reading_and_listing_under_the_prefix_are_granted_only_when_EXPORT_IF_EXISTS_must_look()
     {
-        Assert.Equal(["s3:GetObject", "s3:ListBucket"], ActionsUnder("ChecksExisting"));
-        var list = ConditionalStatements.Single(s => Strings(s.Statement["Action"]).Contains("s3:ListBucket")).Statement;
-        Assert.Equal("${ExportPrefix}*", list["Condition"]!["StringLike"]!["s3:prefix"]!["Fn::Sub"]!.GetValue<string>());
+        Assert.Equal([$"s3:GetObject on {UnderExportPrefix}", $"s3:ListBucket on {Bucket} where s3:prefix is ${{ExportPrefix}}*"],
+            GrantsUnder("ChecksExisting"));
+    }
+
+    [Fact]
+    public void State_prefix_parameter_cannot_widen_the_grant_to_the_whole_bucket_nor_be_the_export_prefix()
+    {
+        var prefix = DeployFiles.Parameters["StatePrefix"]!;
+        Assert.Equal("exports-state/", prefix["Default"]!.GetValue<string>());
+        Assert.Equal(DeployFiles.Parameters["ExportPrefix"]!["AllowedPattern"]!.GetValue<string>(), prefix["AllowedPattern"]!.GetValue<string>());
+
+        // The defaults are apart: neither starts with the other.
+        var exports = DeployFiles.Parameters["ExportPrefix"]!["Default"]!.GetValue<string>();
+        Assert.False(exports.StartsWith(prefix["Default"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.False(prefix["Default"]!.GetValue<string>().StartsWith(exports, StringComparison.Ordinal));
+
+        // A deploy that gives the same prefix twice is refused before anything is created.
+        var assertion = Assert.Single(Assert.Single(DeployFiles.Template["Rules"]!.AsObject()).Value!["Assertions"]!.AsArray())!;
+        var equals = assertion["Assert"]!["Fn::Not"]![0]!["Fn::Equals"]!.AsArray().Select(r => r!["Ref"]!.GetValue<string>()).Order();
+        Assert.Equal(["ExportPrefix", "StatePrefix"], equals);
     }
 
     [Fact]

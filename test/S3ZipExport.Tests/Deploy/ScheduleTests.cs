@@ -4,12 +4,20 @@ using S3ZipExport.Settings;
 
 namespace S3ZipExport.Tests.Deploy;
 
-/// <summary>The schedule that runs the export, and where failed runs go.</summary>
+/// <summary>The schedule that starts the export (an execution of the state machine), and where failed runs go.</summary>
 public class ScheduleTests
 {
     private static JsonObject Schedule =>
-        Assert.Single(DeployFiles.Function.Properties["Events"]!.AsObject(), e => e.Value!["Type"]!.GetValue<string>() == "ScheduleV2")
+        Assert.Single(DeployFiles.StateMachine.Properties["Events"]!.AsObject(), e => e.Value!["Type"]!.GetValue<string>() == "ScheduleV2")
             .Value!["Properties"]!.AsObject();
+
+    [Fact]
+    public void The_schedule_starts_the_state_machine_and_the_function_has_no_schedule_of_its_own()
+    {
+        Assert.Single(DeployFiles.StateMachine.Properties["Events"]!.AsObject());
+        Assert.Null(DeployFiles.Function.Properties["Events"]);
+        Assert.Empty(DeployFiles.ResourcesOfType("AWS::Scheduler::Schedule"));   // no second schedule beside SAM's
+    }
 
     private static string Input => Schedule["Input"]!["Fn::Sub"]!.GetValue<string>();
 
@@ -30,7 +38,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void Runs_that_fail_inside_the_function_go_to_the_same_queue()
+    public void Direct_asynchronous_runs_that_fail_inside_the_function_go_to_the_same_queue()
     {
         var invokeConfig = DeployFiles.Function.Properties["EventInvokeConfig"]!;
         var onFailure = invokeConfig["DestinationConfig"]!["OnFailure"]!;

@@ -25,3 +25,12 @@ public sealed class MotoFactAttribute : FactAttribute
         if (MotoPython.Path is null) Skip = MotoPython.MissingReason;
     }
 }
+
+/// <summary>A theory that needs <see cref="MotoPython"/>: reported as skipped, with the reason, where there is none.</summary>
+public sealed class MotoTheoryAttribute : TheoryAttribute
+{
+    public MotoTheoryAttribute()
+    {
+        if (MotoPython.Path is null) Skip = MotoPython.MissingReason;
+    }
+}

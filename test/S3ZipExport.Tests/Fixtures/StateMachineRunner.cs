@@ -12,6 +12,12 @@ internal sealed class LambdaServiceErrorException(int status, string code, strin
     public string Code { get; } = code;
 }
 
+/// <summary>
+/// Thrown by a function delegate to stand for Lambda killing the function (its timeout, out of memory): a function
+/// error whose body has no errorType, which Step Functions reports as Lambda.Unknown.
+/// </summary>
+internal sealed class LambdaFunctionKilledException(string message) : Exception(message);
+
 /// <summary>One Lambda invoke the state machine made, in order: the payload it built and what it got back.</summary>
 internal sealed record LambdaInvocation(string Function, JsonNode? Payload, int? Status, JsonNode? Result, string? FunctionError, string? ServiceError);
 
@@ -49,7 +55,8 @@ internal static class StateMachineRunner
     /// <paramref name="function"/> gets each invoke's payload and returns the function's output, or an <c>errorType</c>
     /// (and message) for a function error: Step Functions then sees Error = errorType, Cause = {"errorType":…,"errorMessage":…}.
     /// An exception it throws is a function error named by the exception's type, as the .NET Lambda runtime reports one;
-    /// a <see cref="LambdaServiceErrorException"/> is the Lambda service failing the invoke (Error = Lambda.&lt;Code&gt;).
+    /// a <see cref="LambdaServiceErrorException"/> is the Lambda service failing the invoke (Error = Lambda.&lt;Code&gt;), and a
+    /// <see cref="LambdaFunctionKilledException"/> the function killed by Lambda (Error = Lambda.Unknown).
     /// </summary>
     public static async Task<StateMachineRun> RunAsync(string definitionPath, string inputJson,
         Func<byte[], Task<(byte[] body, string? errorType, string? errorMessage)>> function, Options? options = null)
@@ -105,6 +112,12 @@ internal static class StateMachineRunner
             context.Response.StatusCode = e.Status;
             context.Response.Headers["X-Amzn-ErrorType"] = e.Code;
             body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["Type"] = "Service", ["message"] = e.Message });
+        }
+        catch (LambdaFunctionKilledException e)
+        {
+            // What Lambda answers for a function it stopped: an error with a message and no errorType.
+            context.Response.Headers["X-Amz-Function-Error"] = "Unhandled";
+            body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["errorMessage"] = e.Message });
         }
         catch (Exception e)
         {
