@@ -16,13 +16,6 @@ public class EnvironmentTests
     /// </summary>
     private static readonly string[] LocalOnly = [SettingNames.SourceApiKey, SettingNames.SliceSeconds];
 
-    /// <summary>
-    /// Wired for the state machine (#13) ahead of the code that reads them, which is being written on another branch.
-    /// <see cref="Variables_wired_ahead_of_the_function_are_not_read_by_it_yet"/> fails once SettingNames has them: this
-    /// list has then done its work and goes.
-    /// </summary>
-    private static readonly string[] AwaitingTheFunction = ["EXPORT_STATE_PREFIX", "EXPORT_MAX_INVOCATIONS"];
-
     [Fact]
     public void Every_setting_the_code_reads_is_declared_in_the_template()
     {
@@ -34,13 +27,9 @@ public class EnvironmentTests
     public void Every_EXPORT_variable_in_the_template_is_read_by_the_code()
     {
         var unread = Declared.Where(n => n.StartsWith("EXPORT_", StringComparison.Ordinal))
-            .Except(SettingNames.ExportSettings).Except(AwaitingTheFunction);
+            .Except(SettingNames.ExportSettings);
         Assert.Empty(unread);
     }
-
-    [Fact]
-    public void Variables_wired_ahead_of_the_function_are_not_read_by_it_yet() =>
-        Assert.Empty(AwaitingTheFunction.Intersect(SettingNames.ExportSettings));
 
     [Fact]
     public void State_prefix_and_invocation_limit_come_from_their_parameters_and_the_limit_is_a_day_of_full_invocations()
