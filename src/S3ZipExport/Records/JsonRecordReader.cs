@@ -13,7 +13,7 @@ namespace S3ZipExport.Records;
 /// Repeated names: the total's last one counts; the records array is the first one found, since records already
 /// exported cannot be taken back (a later array under the same name is read only to check the document).
 /// </summary>
-internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
+internal sealed partial class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
     IReadOnlyList<string>? totalPath = null) : RecordReader(body, contentType, extraction)
 {
     private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done }
@@ -47,24 +47,44 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private void Parse(IRecordSink sink)
     {
         if (_phase == Phase.Root && !CheckLooksLikeJson()) return;
-        var reader = new Utf8JsonReader(Window.Unconsumed, Window.IsFinal, _state);
-        long committed = 0;
         try
         {
-            while (_phase != Phase.Done && Step(ref reader, sink))
+            while (true)
             {
-                committed = reader.BytesConsumed;
-                _state = reader.CurrentState;
+                // The scanner takes the object records it can; the reader takes every other step.
+                if (_phase == Phase.Records && Scans && !ScanRecords(sink)) return;
+                if (!ReadTokens()) return;
             }
         }
         catch (JsonException e)
         {
-            // One position, where the problem is: JsonException counts lines and bytes from the start of the document.
-            var where = e.LineNumber == 0 ? $"at byte offset {_bomBytes + e.BytePositionInLine}" : $"at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1} (columns count bytes)";
+            // One position, where the problem is: JsonException counts lines and bytes from the start of the document
+            // (or from where the scanner left the reader off: the origin maps that).
+            var (line, column) = _origin.Map(e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+            var where = line == 0 ? $"at byte offset {_bomBytes + column}" : $"at line {line + 1}, column {column + 1} (columns count bytes)";
             throw new BadInputException(
                 $"The source is not valid JSON {where}" + (_phase == Phase.Records ? $", in record {Number}" : "") + $": {Problem(e)}.", e);
         }
-        Window.Consume((int)committed);
+
+        // Steps the reader through the buffered bytes; true when it stopped early to hand the records to the scanner.
+        bool ReadTokens()
+        {
+            var reader = new Utf8JsonReader(Window.Unconsumed, Window.IsFinal, _state);
+            long committed = 0;
+            var toScanner = false;
+            while (_phase != Phase.Done && Step(ref reader, sink))
+            {
+                committed = reader.BytesConsumed;
+                _state = reader.CurrentState;
+                if (_phase == Phase.Records && Scans)
+                {
+                    toScanner = true;
+                    break;
+                }
+            }
+            Advance((int)committed);
+            return toScanner;
+        }
     }
 
     /// <summary>Advances by one complete step; false when the buffered bytes end inside it (the reader is then left as it was).</summary>
@@ -83,6 +103,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 {
                     if (next.TokenType != JsonTokenType.StartArray) throw PathProblem($"the document is {Describe(next.TokenType)}, not an array of records");
                     _phase = Phase.Records;
+                    _afterRecord = false;
                 }
                 else
                 {
@@ -110,6 +131,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 {
                     if (next.TokenType != JsonTokenType.StartArray) throw PathProblem($"it is {Describe(next.TokenType)}, not an array");
                     _phase = Phase.Records;
+                    _afterRecord = false;
                 }
                 else if (toTotal && depth == _totalPath.Count - 1)
                 {
@@ -156,11 +178,13 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                     // The values are found in this pass (no TrySkip first): both stop where the buffered bytes do.
                     if (!TryExtract(ref next, Window.Unconsumed, recordStart, Window.Offset)) return false;
                     Emit(Window.Unconsumed[recordStart..(int)next.BytesConsumed], Window.Offset + recordStart, sink);
+                    _afterRecord = true;
                     break;
                 }
                 var type = next.TokenType;
                 if (!next.TrySkip()) return false;
                 NotAnObject(type, Window.Offset + recordStart, "");
+                _afterRecord = true;
                 break;
 
             case Phase.Trailing:
@@ -178,6 +202,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         {
             Window.Consume(3);
             _bomBytes = 3;
+            _lineStart = 3;   // the reader counts from after the mark
             span = span[3..];
         }
         var text = span.TrimStart(" \t\r\n"u8);
