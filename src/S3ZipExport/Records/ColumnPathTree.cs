@@ -17,18 +17,23 @@ internal sealed class ColumnPathTree
         /// <summary>Every column at or below this node: what a repeated property name replaces (the last one wins).</summary>
         public int[] Subtree { get; set; } = [];
 
-        private Node[] _children = [];
+        private Node[][] _byLength = [];
 
         /// <summary>The child of that name (raw UTF-8, as the record holds it unescaped), or null.</summary>
         public Node? Find(ReadOnlySpan<byte> name)
         {
-            // An array, not the list: this runs for every property of every record.
-            foreach (var child in _children)
-                if (child.Name.Length == name.Length && name.SequenceEqual(child.Name)) return child;
+            // Runs for every property of every record, most of which no column names: by length first.
+            if ((uint)name.Length >= (uint)_byLength.Length) return null;
+            foreach (var child in _byLength[name.Length])
+                if (name.SequenceEqual(child.Name)) return child;
             return null;
         }
 
-        internal void Freeze() => _children = [.. Children];
+        internal void Freeze()
+        {
+            var longest = Children.Count == 0 ? -1 : Children.Max(c => c.Name.Length);
+            _byLength = [.. Enumerable.Range(0, longest + 1).Select(length => Children.Where(c => c.Name.Length == length).ToArray())];
+        }
     }
 
     public Node Root { get; } = new() { Name = [] };

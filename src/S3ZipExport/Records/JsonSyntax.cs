@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace S3ZipExport.Records;
 
@@ -20,6 +21,7 @@ internal static class JsonSyntax
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
     /// <summary>The first byte at or after <paramref name="i"/> that is not JSON whitespace (space, tab, CR, LF); the data's length if none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // called between any two tokens, and usually there is none
     public static int SkipWhitespace(ReadOnlySpan<byte> data, int i)
     {
         while ((uint)i < (uint)data.Length && data[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') i++;
@@ -36,9 +38,8 @@ internal static class JsonSyntax
         escaped = false;
         while (true)
         {
-            var run = (uint)i <= (uint)data.Length ? data[i..].IndexOfAny(StringSpecials) : -1;
-            if (run < 0) return NeedMore;
-            i += run;
+            i = PlainEnd(data, i);
+            if (i < 0) return i;
             var b = data[i];
             if (b == '"') return i;
             if (b != '\\') return Invalid;   // a control character
@@ -48,8 +49,15 @@ internal static class JsonSyntax
         }
     }
 
+    /// <summary>Where the plain string content from <paramref name="i"/> ends: at a quote, a backslash or a control character.</summary>
+    public static int PlainEnd(ReadOnlySpan<byte> data, int i)
+    {
+        var run = (uint)i <= (uint)data.Length ? data[i..].IndexOfAny(StringSpecials) : -1;
+        return run < 0 ? NeedMore : i + run;
+    }
+
     /// <summary>The position after the escape sequence starting with the backslash at <paramref name="i"/>.</summary>
-    private static int EscapeEnd(ReadOnlySpan<byte> data, int i)
+    public static int EscapeEnd(ReadOnlySpan<byte> data, int i)
     {
         if (i + 1 >= data.Length) return NeedMore;
         switch (data[i + 1])

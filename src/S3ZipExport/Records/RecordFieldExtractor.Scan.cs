@@ -89,25 +89,47 @@ internal sealed partial class RecordFieldExtractor
         }
     }
 
-    /// <summary>A string column, as <see cref="Capture"/> takes it: the raw bytes when unescaped, else unescaped into scratch.</summary>
+    /// <summary>
+    /// A string column, as <see cref="Capture"/> takes it: the raw bytes when there is no escape, else unescaped into
+    /// scratch run by run as its end is found, so the text is read once. Unescaping never lengthens, so scratch grows
+    /// by at most the raw string, as with TryRead.
+    /// </summary>
     private int ScanText(ReadOnlySpan<byte> data, int i, int column, int recordStart)
     {
-        var end = StringEnd(data, i + 1, out var escaped);
-        if (end < 0) return end;
-        var raw = data[(i + 1)..end];
-        // Invalid UTF-8 fails the export: TryRead names the first bad byte.
-        if (!escaped)
+        var from = i + 1;   // where the plain run being read starts
+        var at = PlainEnd(data, from);
+        if (at < 0) return at;
+        if (data[at] == '"')
         {
-            if (!Utf8.IsValid(raw)) return Invalid;
-            Values[column] = new FieldValue(FieldKind.Text, i + 1 - recordStart, raw.Length, false);
-            return end + 1;
+            // Invalid UTF-8 fails the export: TryRead names the first bad byte.
+            if (!Utf8.IsValid(data[from..at])) return Invalid;
+            Values[column] = new FieldValue(FieldKind.Text, from - recordStart, at - from, false);
+            return at + 1;
         }
-        var target = Reserve(raw.Length);
-        var written = JsonStringUnescaper.Unescape(raw, target);
+        var written = 0;
+        while (data[at] != '"')
+        {
+            if (data[at] != '\\') return Invalid;   // a control character
+            var escapes = at;
+            // Adjacent escapes go to the unescaper together: a surrogate pair is two of them.
+            while (at < data.Length && data[at] == '\\')
+            {
+                at = EscapeEnd(data, at);
+                if (at < 0) return at;
+            }
+            var target = Reserve(written + at - from)[written..];
+            data[from..escapes].CopyTo(target);
+            written += escapes - from + JsonStringUnescaper.Unescape(data[escapes..at], target[(escapes - from)..]);
+            from = at;
+            at = PlainEnd(data, from);
+            if (at < 0) return at;
+        }
+        data[from..at].CopyTo(Reserve(written + at - from)[written..]);
+        written += at - from;
         // Escapes are ASCII and decode to whole characters, so the text is valid exactly when the raw bytes are.
-        if (!Utf8.IsValid(target[..written])) return Invalid;
+        if (!Utf8.IsValid(_scratch.AsSpan(_scratchUsed, written))) return Invalid;
         Values[column] = new FieldValue(FieldKind.Text, _scratchUsed, written, true);
         _scratchUsed += written;
-        return end + 1;
+        return at + 1;
     }
 }
