@@ -1,4 +1,3 @@
-using System.Text.Unicode;
 using static S3ZipExport.Records.JsonSyntax;
 
 namespace S3ZipExport.Records;
@@ -102,7 +101,7 @@ internal sealed partial class RecordFieldExtractor
         if (data[at] == '"')
         {
             // Invalid UTF-8 fails the export: TryRead names the first bad byte.
-            if (!Utf8.IsValid(data[from..at])) return Invalid;
+            if (!Utf8Validator.IsValid(data[from..at])) return Invalid;
             Values[column] = new FieldValue(FieldKind.Text, from - recordStart, at - from, false);
             return at + 1;
         }
@@ -127,7 +126,7 @@ internal sealed partial class RecordFieldExtractor
         data[from..at].CopyTo(Reserve(written + at - from)[written..]);
         written += at - from;
         // Escapes are ASCII and decode to whole characters, so the text is valid exactly when the raw bytes are.
-        if (!Utf8.IsValid(_scratch.AsSpan(_scratchUsed, written))) return Invalid;
+        if (!Utf8Validator.IsValid(_scratch.AsSpan(_scratchUsed, written))) return Invalid;
         Values[column] = new FieldValue(FieldKind.Text, _scratchUsed, written, true);
         _scratchUsed += written;
         return at + 1;
