@@ -28,11 +28,7 @@ internal static class JsonStringUnescaper
             var escape = raw[1];
             if (escape != 'u')
             {
-                target[written++] = escape switch
-                {
-                    (byte)'b' => (byte)'\b', (byte)'f' => (byte)'\f', (byte)'n' => (byte)'\n',
-                    (byte)'r' => (byte)'\r', (byte)'t' => (byte)'\t', _ => escape, // \" \\ \/
-                };
+                target[written++] = Unescaped(escape);
                 raw = raw[2..];
                 continue;
             }
@@ -53,6 +49,13 @@ internal static class JsonStringUnescaper
             written += rune.EncodeToUtf8(target[written..]);
         }
     }
+
+    /// <summary>What a two-byte escape (a backslash and <paramref name="escape"/>, not u) stands for.</summary>
+    public static byte Unescaped(byte escape) => escape switch
+    {
+        (byte)'b' => (byte)'\b', (byte)'f' => (byte)'\f', (byte)'n' => (byte)'\n',
+        (byte)'r' => (byte)'\r', (byte)'t' => (byte)'\t', _ => escape, // \" \\ \/
+    };
 
     private static int ParseHex(ReadOnlySpan<byte> hex) =>
         ushort.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);

@@ -116,9 +116,16 @@ internal sealed partial class RecordFieldExtractor
                 at = EscapeEnd(data, at);
                 if (at < 0) return at;
             }
+            var run = escapes - from;
             var target = Reserve(written + at - from)[written..];
             data[from..escapes].CopyTo(target);
-            written += escapes - from + JsonStringUnescaper.Unescape(data[escapes..at], target[(escapes - from)..]);
+            if (at - escapes == 2 && data[escapes + 1] != 'u')
+            {
+                // One short escape (\n, \"), the usual case: written here, without a call through the unescaper.
+                target[run] = JsonStringUnescaper.Unescaped(data[escapes + 1]);
+                written += run + 1;
+            }
+            else written += run + JsonStringUnescaper.Unescape(data[escapes..at], target[run..]);
             from = at;
             at = PlainEnd(data, from);
             if (at < 0) return at;

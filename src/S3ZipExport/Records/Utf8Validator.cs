@@ -30,39 +30,51 @@ internal static class Utf8Validator
     private const byte TwoContinuations = 1 << 7;
     private const byte Carry = TooShort | TooLong | TwoContinuations;
 
-    private static Vector128<byte> PreviousHigh => Vector128.Create(
-        TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
-        TwoContinuations, TwoContinuations, TwoContinuations, TwoContinuations,
-        TooShort | Overlong2,
-        TooShort,
-        TooShort | Overlong3 | Surrogate,
-        TooShort | TooLarge | TooLarge1000 | Overlong4);
+    private static Vector128<byte> PreviousHigh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
+            TwoContinuations, TwoContinuations, TwoContinuations, TwoContinuations,
+            TooShort | Overlong2,
+            TooShort,
+            TooShort | Overlong3 | Surrogate,
+            TooShort | TooLarge | TooLarge1000 | Overlong4);
+    }
 
-    private static Vector128<byte> PreviousLow => Vector128.Create(
-        Carry | Overlong3 | Overlong2 | Overlong4,
-        Carry | Overlong2,
-        Carry,
-        Carry,
-        Carry | TooLarge,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000 | Surrogate,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000);
+    private static Vector128<byte> PreviousLow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            Carry | Overlong3 | Overlong2 | Overlong4,
+            Carry | Overlong2,
+            Carry,
+            Carry,
+            Carry | TooLarge,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000 | Surrogate,
+            Carry | TooLarge | TooLarge1000,
+            Carry | TooLarge | TooLarge1000);
+    }
 
-    private static Vector128<byte> CurrentHigh => Vector128.Create(
-        TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
-        TooLong | Overlong2 | TwoContinuations | Overlong3 | TooLarge1000 | Overlong4,
-        TooLong | Overlong2 | TwoContinuations | Overlong3 | TooLarge,
-        TooLong | Overlong2 | TwoContinuations | Surrogate | TooLarge,
-        TooLong | Overlong2 | TwoContinuations | Surrogate | TooLarge,
-        TooShort, TooShort, TooShort, TooShort);
+    private static Vector128<byte> CurrentHigh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
+            TooLong | Overlong2 | TwoContinuations | Overlong3 | TooLarge1000 | Overlong4,
+            TooLong | Overlong2 | TwoContinuations | Overlong3 | TooLarge,
+            TooLong | Overlong2 | TwoContinuations | Surrogate | TooLarge,
+            TooLong | Overlong2 | TwoContinuations | Surrogate | TooLarge,
+            TooShort, TooShort, TooShort, TooShort);
+    }
 
     // Bytes before the text and after its end count as ASCII (zero): the last block then shows an unfinished sequence.
     private const int Before = 3;
