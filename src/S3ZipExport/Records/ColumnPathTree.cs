@@ -16,14 +16,36 @@ internal sealed class ColumnPathTree
         public List<Node> Children { get; } = [];
         /// <summary>Every column at or below this node: what a repeated property name replaces (the last one wins).</summary>
         public int[] Subtree { get; set; } = [];
+
+        private Node[][] _byLength = [];
+
+        /// <summary>The child of that name (raw UTF-8, as the record holds it unescaped), or null.</summary>
+        public Node? Find(ReadOnlySpan<byte> name)
+        {
+            // Runs for every property of every record, most of which no column names: by length first.
+            if ((uint)name.Length >= (uint)_byLength.Length) return null;
+            foreach (var child in _byLength[name.Length])
+                if (name.SequenceEqual(child.Name)) return child;
+            return null;
+        }
+
+        internal void Freeze()
+        {
+            var longest = Children.Count == 0 ? -1 : Children.Max(c => c.Name.Length);
+            _byLength = [.. Enumerable.Range(0, longest + 1).Select(length => Children.Where(c => c.Name.Length == length).ToArray())];
+        }
     }
 
     public Node Root { get; } = new() { Name = [] };
     public int ColumnCount { get; }
 
+    /// <summary>The most segments of any column's path: how deep into a record the columns lead.</summary>
+    public int Depth { get; }
+
     public ColumnPathTree(IReadOnlyList<ColumnSpec> columns)
     {
         ColumnCount = columns.Count;
+        Depth = columns.Count == 0 ? 0 : columns.Max(c => c.Path.Count);
         for (var column = 0; column < columns.Count; column++)
         {
             var node = Root;
@@ -38,12 +60,14 @@ internal sealed class ColumnPathTree
             // RecordFieldExtractor copies the value to the others.
             if (node.Column < 0) node.Column = column;
         }
-        CollectSubtrees(Root);
+        Finish(Root);
     }
 
-    private static IEnumerable<int> CollectSubtrees(Node node)
+    /// <summary>Fills in each node's <see cref="Node.Subtree"/> and fixes its children for <see cref="Node.Find"/>.</summary>
+    private static IEnumerable<int> Finish(Node node)
     {
-        var below = node.Children.SelectMany(CollectSubtrees).ToList();
+        node.Freeze();
+        var below = node.Children.SelectMany(Finish).ToList();
         if (node.Column >= 0) below.Add(node.Column);
         node.Subtree = [.. below];
         return below;

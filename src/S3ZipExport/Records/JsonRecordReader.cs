@@ -13,7 +13,7 @@ namespace S3ZipExport.Records;
 /// Repeated names: the total's last one counts; the records array is the first one found, since records already
 /// exported cannot be taken back (a later array under the same name is read only to check the document).
 /// </summary>
-internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
+internal sealed partial class JsonRecordReader(Stream body, IReadOnlyList<string> recordsPath, string? contentType, RecordExtraction extraction,
     IReadOnlyList<string>? totalPath = null) : RecordReader(body, contentType, extraction)
 {
     private enum Phase { Root, Navigate, SkipValue, Records, Trailing, Done, Cut }
@@ -21,20 +21,20 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private JsonReaderState _state = new(Options);
     private Phase _phase = Phase.Root;
     private int _skipDepth;
-    private int _bomBytes;
     private readonly IReadOnlyList<string> _totalPath = totalPath ?? [];
     // The objects entered so far, each on the way to the records array, to the total, or both; only those are entered.
     private readonly List<(bool OnRecords, bool OnTotal)> _containers = [];
     private bool _recordsDone;
     private long? _total;
     private bool _skipPlaceholder;   // resumed: the first element is the prefix's stand-in, not a record
+    private long? _resumedAt;
 
     /// <summary>
     /// Reads the document from <paramref name="offset"/>, just after a record where an earlier invocation cut: the
     /// body given starts there (fetched with Range), so its first token is ',' or ']'. A synthetic prefix stands for
     /// the document before it, <c>{"data":{"items":[0</c> for the records path data.items, with a placeholder element
     /// that is skipped: the reader then is inside the records array as if it had read its way there, and checks the
-    /// rest of the document as usual. Offsets in messages stay the document's.
+    /// rest of the document as usual. Offsets in messages stay the document's; lines count from the offset.
     /// </summary>
     public void ResumeAt(long offset)
     {
@@ -48,11 +48,10 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         prefix.AddRange("[0"u8.ToArray());
         Window.StartAt(offset, prefix.ToArray());
         _skipPlaceholder = true;
-        _positionsFrom = offset - prefix.Count;
+        _resumedAt = offset;
+        _lineStart = offset - prefix.Count;   // the reader's columns on its first line count from the prefix's start
+        _firstLineStart = _lineStart;
     }
-
-    // Where JsonException's line positions count from: the document's start, or the prefix's when resumed.
-    private long _positionsFrom;
 
     public override long? Total => _total;
 
@@ -74,26 +73,46 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
     private void Parse(IRecordSink sink)
     {
         if (_phase == Phase.Root && !CheckLooksLikeJson()) return;
-        var reader = new Utf8JsonReader(Window.Unconsumed, Window.IsFinal, _state);
-        long committed = 0;
         try
         {
-            while (_phase is not (Phase.Done or Phase.Cut) && Step(ref reader, sink))
+            while (_phase is not (Phase.Done or Phase.Cut))
             {
-                committed = reader.BytesConsumed;
-                _state = reader.CurrentState;
+                // The scanner takes the object records it can; the reader takes every other step.
+                if (_phase == Phase.Records && Scans && !ScanRecords(sink)) return;
+                if (!ReadTokens()) return;
             }
         }
         catch (JsonException e)
         {
-            // One position, where the problem is: JsonException counts lines and bytes from the start of the document.
-            var where = e.LineNumber == 0 ? $"at byte offset {_positionsFrom + _bomBytes + e.BytePositionInLine}"
-                : _positionsFrom > 0 ? $"at line {e.LineNumber + 1} counted from byte offset {_positionsFrom}, column {e.BytePositionInLine + 1}"
-                : $"at line {e.LineNumber + 1}, column {e.BytePositionInLine + 1} (columns count bytes)";
+            // One position, where the problem is: JsonException counts lines and bytes from the start of the document
+            // (or from where the scanner left the reader off: the origin maps that).
+            var (line, column) = _origin.Map(e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+            var where = line == 0 ? $"at byte offset {_firstLineStart + column}"
+                : _resumedAt is { } resumed ? $"at line {line + 1} counted from byte offset {resumed}, column {column + 1} (columns count bytes)"
+                : $"at line {line + 1}, column {column + 1} (columns count bytes)";
             throw new BadInputException(
                 $"The source is not valid JSON {where}" + (_phase == Phase.Records ? $", in record {Number}" : "") + $": {Problem(e)}.", e);
         }
-        Window.Consume((int)committed);
+
+        // Steps the reader through the buffered bytes; true when it stopped early to hand the records to the scanner.
+        bool ReadTokens()
+        {
+            var reader = new Utf8JsonReader(Window.Unconsumed, Window.IsFinal, _state);
+            long committed = 0;
+            var toScanner = false;
+            while (_phase is not (Phase.Done or Phase.Cut) && Step(ref reader, sink))
+            {
+                committed = reader.BytesConsumed;
+                _state = reader.CurrentState;
+                if (_phase == Phase.Records && Scans)
+                {
+                    toScanner = true;
+                    break;
+                }
+            }
+            Advance((int)committed);
+            return toScanner;
+        }
     }
 
     /// <summary>Advances by one complete step; false when the buffered bytes end inside it (the reader is then left as it was).</summary>
@@ -112,6 +131,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 {
                     if (next.TokenType != JsonTokenType.StartArray) throw PathProblem($"the document is {Describe(next.TokenType)}, not an array of records");
                     _phase = Phase.Records;
+                    _afterRecord = false;
                 }
                 else
                 {
@@ -139,6 +159,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                 {
                     if (next.TokenType != JsonTokenType.StartArray) throw PathProblem($"it is {Describe(next.TokenType)}, not an array");
                     _phase = Phase.Records;
+                    _afterRecord = false;
                 }
                 else if (toTotal && depth == _totalPath.Count - 1)
                 {
@@ -180,6 +201,7 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
                     break;
                 }
                 var recordStart = (int)next.TokenStartIndex;
+                _afterRecord = true;
                 if (_skipPlaceholder)
                 {
                     _skipPlaceholder = false;
@@ -214,7 +236,8 @@ internal sealed class JsonRecordReader(Stream body, IReadOnlyList<string> record
         if (span.StartsWith("\uFEFF"u8))
         {
             Window.Consume(3);
-            _bomBytes = 3;
+            _lineStart = 3;   // the reader counts from after the mark
+            _firstLineStart = 3;
             span = span[3..];
         }
         var text = span.TrimStart(" \t\r\n"u8);

@@ -60,6 +60,13 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
         if (record.IsEmpty) return;
         var offset = Window.Offset + skipped;
 
+        // The scanner reads a line that is one object record and nothing else; the reader every other line.
+        if (ScansAt(0) && record[0] == '{' && TryScan(record, 0) == record.Length)
+        {
+            Emit(record, offset, sink);
+            return;
+        }
+
         // With the whole line as the final block, the extractor never runs out of bytes.
         var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(Options));
         try

@@ -6,4 +6,10 @@ internal sealed class RecordExtraction(RecordOptions options)
     public RecordFieldExtractor Extractor { get; } = new(options.Columns);
     public BadRecords BadRecords { get; } = new(options.OnBadRecord);
     public int MaxRecordBytes => options.MaxRecordBytes;
+
+    /// <summary>
+    /// Whether the readers scan object records with <see cref="RecordFieldExtractor.TryScan"/> before falling back to
+    /// Utf8JsonReader. Always on in an export; tests turn it off to compare the two readings byte for byte.
+    /// </summary>
+    public bool ScansRecords { get; init; } = true;
 }

@@ -66,6 +66,20 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
     protected bool TryExtract(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int recordStart, long dataOffset) =>
         extraction.Extractor.TryRead(ref reader, data, recordStart, Index, dataOffset + recordStart);
 
+    /// <summary>
+    /// Whether object records whose '{' is at nesting <paramref name="recordDepth"/> are scanned with <see cref="TryScan"/>
+    /// first: always in an export (tests compare without), as long as the deepest the scan nests stays within
+    /// <see cref="MaxDepth"/>, where the reader would fail the document.
+    /// </summary>
+    protected bool ScansAt(int recordDepth) => extraction.ScansRecords && recordDepth + extraction.Extractor.ScanDepth + 1 < MaxDepth;
+
+    /// <summary>
+    /// The fast path of <see cref="TryExtract"/>: the object record at <paramref name="recordStart"/> in
+    /// <paramref name="data"/> scanned without Utf8JsonReader. The position after it, or <see cref="JsonSyntax.NeedMore"/>,
+    /// or <see cref="JsonSyntax.Invalid"/>: then the record is read with TryExtract, which fails as the reader does.
+    /// </summary>
+    protected int TryScan(ReadOnlySpan<byte> data, int recordStart) => extraction.Extractor.TryScan(data, recordStart);
+
     /// <summary>Hands the record whose values <see cref="TryExtract"/> found on to the sink, or to the bad-record policy.</summary>
     protected void Emit(ReadOnlySpan<byte> record, long offset, IRecordSink sink)
     {

@@ -35,11 +35,15 @@ public class CutAndResumeTests
     }
 
     [Theory]
-    [InlineData(1, int.MaxValue)]
-    [InlineData(2, 7)]
-    [InlineData(3, 1)]
-    [InlineData(5, 13)]
-    public async Task A_JSON_document_cut_after_a_record_and_resumed_there_gives_every_record_once(int cutAfter, int chunk)
+    [InlineData(1, int.MaxValue, true)]
+    [InlineData(2, 7, true)]
+    [InlineData(3, 1, true)]
+    [InlineData(5, 13, true)]
+    [InlineData(1, int.MaxValue, false)]
+    [InlineData(2, 7, false)]
+    [InlineData(3, 1, false)]
+    [InlineData(5, 13, false)]
+    public async Task A_JSON_document_cut_after_a_record_and_resumed_there_gives_every_record_once(int cutAfter, int chunk, bool scans)
     {
         var bytes = Encoding.UTF8.GetBytes(Document);
         var whole = new CollectingSink();
@@ -48,14 +52,14 @@ public class CutAndResumeTests
         using var cut = new CutSignal(null);
         var first = new CuttingSink(cut, cutAfter);
         var reader = new JsonRecordReader(new TrickleStream(bytes, chunk), ["data", "items"], "application/json",
-            TestReaders.Extraction(Columns, OnBadRecord.Skip)) { Cut = cut };
+            TestReaders.Extraction(Columns, OnBadRecord.Skip, scans)) { Cut = cut };
         await reader.ReadAsync(first, CancellationToken.None);
         var at = Assert.IsType<long>(reader.CutAt);
         Assert.True(bytes[(int)at - 1] is (byte)'}' or (byte)'5', $"cut at {at}, after '{(char)bytes[at - 1]}'");
 
         var rest = new CollectingSink();
         var resumed = new JsonRecordReader(new TrickleStream(bytes[(int)at..], chunk), ["data", "items"], "application/json",
-            TestReaders.Extraction(Columns, OnBadRecord.Skip)) { FirstRecordIndex = reader.RecordCount };
+            TestReaders.Extraction(Columns, OnBadRecord.Skip, scans)) { FirstRecordIndex = reader.RecordCount };
         resumed.ResumeAt(at);
         await resumed.ReadAsync(rest, CancellationToken.None);
 
@@ -64,12 +68,14 @@ public class CutAndResumeTests
         Assert.Equal(bytes.Length - at, resumed.BytesRead);
     }
 
-    [Fact]
-    public async Task A_resumed_document_whose_rest_is_broken_fails_with_the_documents_own_offset()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_resumed_document_whose_rest_is_broken_fails_with_the_documents_own_offset(bool scans)
     {
         var bytes = Encoding.UTF8.GetBytes("""{"events":[{"id":1},{"id":2},{"id":3,}]}""");
         var at = Encoding.UTF8.GetString(bytes).IndexOf(",{\"id\":2", StringComparison.Ordinal);
-        var resumed = TestReaders.Json(new MemoryStream(bytes[at..]));
+        var resumed = new JsonRecordReader(new MemoryStream(bytes[at..]), ["events"], "application/json", TestReaders.Extraction(scans: scans));
         resumed.ResumeAt(at);
         var e = await Assert.ThrowsAnyAsync<BadInputException>(() => resumed.ReadAsync(new CollectingSink(), CancellationToken.None));
         Assert.Contains($"at byte offset {Encoding.UTF8.GetString(bytes).IndexOf(",}", StringComparison.Ordinal) + 1}", e.Message);

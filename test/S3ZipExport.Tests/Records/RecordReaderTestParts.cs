@@ -26,12 +26,12 @@ internal sealed class CollectingSink : IRecordSink
 /// <summary>Readers as the export makes them: an extraction of the given columns and bad-record policy.</summary>
 internal static class TestReaders
 {
-    public static RecordExtraction Extraction(string columns = "id", OnBadRecord onBadRecord = OnBadRecord.Fail)
+    public static RecordExtraction Extraction(string columns = "id", OnBadRecord onBadRecord = OnBadRecord.Fail, bool scans = true)
     {
         var errors = new List<string>();
         var specs = ColumnListParser.Parse(columns, errors);
         Assert.Empty(errors);
-        return new RecordExtraction(new RecordOptions { Columns = specs, OnBadRecord = onBadRecord });
+        return new RecordExtraction(new RecordOptions { Columns = specs, OnBadRecord = onBadRecord }) { ScansRecords = scans };
     }
 
     public static JsonRecordReader Json(Stream body, string path = "events", string columns = "id", string contentType = "application/json",
