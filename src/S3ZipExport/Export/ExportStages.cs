@@ -99,7 +99,9 @@ internal static class ExportStages
                 Records = records.RecordCount,
                 Rows = csv.Rows,
                 SkippedRecords = records.SkippedRecords,
-                SourceBytes = records.BytesRead,
+                // Up to the cut: what was read past it is read again by the next invocation, and counted then.
+                SourceBytes = records.BytesRead - records.BytesReadPastCut,
+                SourceBytesReadAgain = records.BytesReadPastCut,
                 CsvBytes = csv.BytesWritten,
                 UnencodableCharacters = csv.UnencodableCharacters,
                 Files = files.Count,

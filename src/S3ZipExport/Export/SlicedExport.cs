@@ -71,6 +71,7 @@ internal static class SlicedExport
             ["parts"] = next.Upload.Parts.Count,
             ["zipBytes"] = next.Upload.BytesWritten,
             ["tailBytes"] = next.Upload.TailLength,
+            ["sourceBytesReadAgain"] = result.SourceBytesReadAgain,
             ["elapsedSeconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
         });
         return new Outcome(null, store.Location, invocation + 1);

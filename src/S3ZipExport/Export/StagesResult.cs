@@ -26,6 +26,8 @@ internal sealed record StagesResult
     public long Rows { get; init; }
     public long SkippedRecords { get; init; }
     public long SourceBytes { get; init; }
+    /// <summary>Source bytes read past the cut, to be read again by the next invocation.</summary>
+    public long SourceBytesReadAgain { get; init; }
     public long CsvBytes { get; init; }
     public long UnencodableCharacters { get; init; }
     public long ZipBytes { get; init; }

@@ -43,6 +43,12 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     /// <summary>Source bytes read by this invocation so far (after content decoding), all documents together.</summary>
     public long BytesRead => _current is { } c ? c.BytesBefore + c.Reader.BytesRead : 0;
 
+    /// <summary>
+    /// Of <see cref="BytesRead"/>, those read ahead past the cut (the read buffer was fuller than the last record
+    /// needed): the next invocation fetches them again, from the cut's offset. The cost of a cut in source bytes.
+    /// </summary>
+    public long BytesReadPastCut { get; private set; }
+
     /// <summary>Records this invocation left out under EXPORT_ON_BAD_RECORD=skip.</summary>
     public long SkippedRecords => _extraction.BadRecords.Skipped;
 
@@ -74,6 +80,7 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
         var url = _urls[index];
         var reader = await ReadDocumentAsync(url, url, resume, sink, ct);
         if (reader.CutAt is not { } at) return null;
+        BytesReadPastCut = reader.BytesRead - (at - (resume?.Offset ?? 0));
         return new SourceCursor
         {
             Url = index,

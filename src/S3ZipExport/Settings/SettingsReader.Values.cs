@@ -14,6 +14,17 @@ internal sealed partial class SettingsReader
         return fallback;
     }
 
+    /// <summary>A duration in seconds, decimals allowed (a decimal point, no exponent).</summary>
+    private TimeSpan Seconds(string name, double fallback, double min, double max)
+    {
+        var text = _values.Get(name);
+        if (text is null) return TimeSpan.FromSeconds(fallback);
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            return TimeSpan.FromSeconds(value);
+        _errors.Add($"{name}: '{text}' must be a number of seconds from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return TimeSpan.FromSeconds(fallback);
+    }
+
     private bool Bool(string name, bool fallback)
     {
         if (_values.Get(name) is not { } text) return fallback;

@@ -87,7 +87,7 @@ internal sealed partial class SettingsReader
             ProgressInterval = TimeSpan.FromSeconds(Int(SettingNames.ProgressSeconds, RunOptions.DefaultProgressSeconds, 0, 3600)),
             Slice = _invocation.Slice,
             StatePrefix = statePrefix,
-            SliceEvery = _values.Get(SettingNames.SliceSeconds) is null ? null : TimeSpan.FromSeconds(Int(SettingNames.SliceSeconds, 600, 1, 86_400)),
+            SliceEvery = _values.Get(SettingNames.SliceSeconds) is null ? null : Seconds(SettingNames.SliceSeconds, 600, 0.1, 86_400),
             MaxInvocations = Int(SettingNames.MaxInvocations, RunOptions.DefaultMaxInvocations, 1, 10_000),
         };
     }

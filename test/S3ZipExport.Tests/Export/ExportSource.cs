@@ -12,12 +12,20 @@ internal static class ExportSource
         {
             await body.WriteAsync("""{"events":["""u8.ToArray(), ct);
             for (var i = 0; i < count; i++)
-            {
-                var record = $$"""{{(i > 0 ? "," : "")}}{"id":{{i}},"title":"イベント {{i}} \"{{i * 7919 % 10007}}\"","started_at":"2026-12-01T19:00:00+09:00","catch":"{{new string((char)('a' + i % 26), 1000)}}"}""";
-                await body.WriteAsync(Encoding.UTF8.GetBytes(record), ct);
-            }
+                await body.WriteAsync(Encoding.UTF8.GetBytes((i > 0 ? "," : "") + Record(i)), ct);
             await body.WriteAsync("]}"u8.ToArray(), ct);
         });
+
+    /// <summary>The body <see cref="MapManyRecords"/> serves, whole: for sources that need it up front (Range).</summary>
+    public static byte[] ManyRecordsDocument(int count) =>
+        Encoding.UTF8.GetBytes("""{"events":[""" + string.Join(',', Enumerable.Range(0, count).Select(Record)) + "]}");
+
+    /// <summary>The same records as JSON Lines.</summary>
+    public static byte[] ManyRecordsLines(int count) =>
+        Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, count).Select(i => Record(i) + "\n")));
+
+    private static string Record(int i) =>
+        $$"""{"id":{{i}},"title":"イベント {{i}} \"{{i * 7919 % 10007}}\"","started_at":"2026-12-01T19:00:00+09:00","catch":"{{new string((char)('a' + i % 26), 1000)}}"}""";
 
     /// <summary>Settings that turn <see cref="MapManyRecords"/> into an archive of about count KB in 5 MiB parts.</summary>
     public static readonly (string, string)[] ManyPartsSettings =

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3ZipExport.Export;
@@ -36,19 +34,6 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
     private Task<System.Text.Json.JsonElement> ExportAsync(string key, params (string, string)[] extra) =>
         ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key, [.. ExportSource.ManyPartsSettings, .. extra]));
 
-    /// <summary>A checksum as S3 writes it, computed here from the bytes (neither the function's code nor moto's).</summary>
-    private static string S3Checksum(string algorithm, ReadOnlySpan<byte> bytes)
-    {
-        Span<byte> value = stackalloc byte[8];
-        if (algorithm == "CRC32")
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(value, Crc32.HashToUInt32(bytes));
-            return Convert.ToBase64String(value[..4]);
-        }
-        BinaryPrimitives.WriteUInt64BigEndian(value, Crc64.HashToUInt64(Crc64ParameterSet.Nvme, bytes));
-        return Convert.ToBase64String(value);
-    }
-
     [LocalS3Theory]
     [InlineData(null, "CRC64NVME")]
     [InlineData("crc64nvme", "CRC64NVME")]
@@ -60,7 +45,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         var zip = await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key);
         var header = $"x-amz-checksum-{algorithm.ToLowerInvariant()}";
         Assert.Equal(algorithm, summary.GetProperty("checksumAlgorithm").GetString());
-        Assert.Equal(S3Checksum(algorithm, zip), summary.GetProperty("checksum").GetString());
+        Assert.Equal(S3Checksums.Of(algorithm, zip), summary.GetProperty("checksum").GetString());
 
         var parts = _s3.Proxy.Requests.Where(r => r.Operation == S3Operation.UploadPart && r.Succeeded).OrderBy(r => r.PartNumber).ToList();
         Assert.True(parts.Count >= 4);
@@ -68,7 +53,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         foreach (var part in parts)
         {
             var length = part.ContentLength!.Value;
-            Assert.Equal(S3Checksum(algorithm, zip.AsSpan((int)offset, (int)length)), part.Headers[header]);
+            Assert.Equal(S3Checksums.Of(algorithm, zip.AsSpan((int)offset, (int)length)), part.Headers[header]);
             offset += length;
         }
         Assert.Equal(zip.Length, offset);
@@ -76,7 +61,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
         Assert.Equal((algorithm, "FULL_OBJECT"), (create.Headers["x-amz-checksum-algorithm"], create.Headers["x-amz-checksum-type"]));
         // Complete carries the whole object's checksum, combined from the parts', and the object's size.
         var complete = _s3.Proxy.Requests.Single(r => r.Operation == S3Operation.CompleteMultipartUpload && r.Succeeded);
-        Assert.Equal((S3Checksum(algorithm, zip), "FULL_OBJECT", zip.Length.ToString()),
+        Assert.Equal((S3Checksums.Of(algorithm, zip), "FULL_OBJECT", zip.Length.ToString()),
             (complete.Headers[header], complete.Headers["x-amz-checksum-type"], complete.Headers["x-amz-mp-object-size"]));
 
         // moto computes the stored checksum from the parts it holds (it does not take the value Complete sends), a
@@ -89,7 +74,7 @@ public sealed class UploadIntegrityAndFaultTests : IAsyncLifetime
             Key = key,
             ChecksumMode = ChecksumMode.ENABLED,
         });
-        Assert.Equal((S3Checksum(algorithm, zip), ChecksumType.FULL_OBJECT), (head.ChecksumCRC32, head.ChecksumType));
+        Assert.Equal((S3Checksums.Of(algorithm, zip), ChecksumType.FULL_OBJECT), (head.ChecksumCRC32, head.ChecksumType));
     }
 
     [LocalS3Theory]

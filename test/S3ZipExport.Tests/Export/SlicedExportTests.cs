@@ -1,0 +1,103 @@
+using System.Text.Json;
+using S3ZipExport.Tests.Fixtures;
+using S3ZipExport.Tests.Source;
+using Xunit.Abstractions;
+
+namespace S3ZipExport.Tests.Export;
+
+/// <summary>
+/// Exports of several invocations through the real handler, driven as the state machine drives them (<see cref="SlicedRun"/>),
+/// against moto and a real HTTP source: the same source exported in one run and cut into five or more invocations
+/// (EXPORT_SLICE_SECONDS) gives the same CSV bytes in every entry, in an archive every reader accepts, with the
+/// whole object's checksum right and nothing left under the state prefix or as an incomplete upload.
+/// </summary>
+[Collection(LocalS3Collection.Name)]
+public sealed class SlicedExportTests(LocalS3Fixture s3, ITestOutputHelper log) : IAsyncLifetime
+{
+    private SourceServer _source = null!;
+
+    public async Task InitializeAsync()
+    {
+        s3.Reset();
+        _source = await SourceServer.StartAsync();
+    }
+
+    public async Task DisposeAsync() => await _source.DisposeAsync();
+
+    [LocalS3Fact]
+    public async Task A_paged_source_in_slices_gives_the_CSV_of_one_run_and_keeps_its_request_spacing_across_cuts()
+    {
+        var connpass = new FakeConnpass { MinGap = TimeSpan.FromMilliseconds(200), EventsIn = _ => 1500 };
+        connpass.MapOn(_source);
+        var refusedInOneRun = 0;
+        var (summary, _) = await AssertSlicesMatchOneRunAsync(new Uri(FakeConnpass.Url(_source, "?ym=202611")), ".zip",
+            [("EXPORT_SOURCE_PAGING", "offset"), ("EXPORT_SOURCE_MIN_INTERVAL_MS", "200"), ("EXPORT_SOURCE_API_KEY", "k"), ("EXPORT_COLUMNS", "id,title,started_at")],
+            betweenRuns: async () =>
+            {
+                refusedInOneRun = connpass.TooManyRequestsAnswered;
+                await Task.Delay(connpass.MinGap);   // the two exports share the key: the sliced one starts a gap after the other
+            });
+        Assert.Equal(1500, summary.GetProperty("records").GetInt64());
+        // The fake answers 429 to a request sooner than 200 ms after the last one, across invocations too.
+        Assert.Equal((0, 0), (refusedInOneRun, connpass.TooManyRequestsAnswered));
+    }
+
+    [LocalS3Fact]
+    public async Task A_JSON_document_in_slices_is_read_on_with_Range_and_its_entry_crosses_cuts_mid_part_and_between_parts()
+    {
+        // 24,000 records of ~1 KB, stored (level none): about 25 MB of archive in 5 MiB parts, sent in about 4 s.
+        var body = ExportSource.ManyRecordsDocument(24_000);
+        _source.Map("/events", SlowSource.Serve(body, "application/json", pieceBytes: 64 * 1024, pause: TimeSpan.FromMilliseconds(10)));
+        var (summary, run) = await AssertSlicesMatchOneRunAsync(_source.Url("/events"), ".zip", ExportSource.ManyPartsSettings);
+        Assert.True(summary.GetProperty("parts").GetInt32() >= 4);
+
+        // Each invocation after the first asked for the rest of the same document, from where the last one cut.
+        var sliced = _source.Requests.Skip(1).ToList();   // the one run's request first
+        Assert.Equal(run.Invocations, sliced.Count);
+        Assert.All(sliced.Skip(1), r => Assert.Matches(@"^bytes=\d+-$", r.Headers["range"]));
+        Assert.All(sliced.Skip(1), r => Assert.Equal(SlowSource.ETag, r.Headers["if-range"]));
+        Assert.Equal(body.Length, summary.GetProperty("sourceBytes").GetInt64());
+    }
+
+    [LocalS3Fact]
+    public async Task JSON_Lines_in_slices_with_rows_split_into_entries_across_cuts()
+    {
+        var body = ExportSource.ManyRecordsLines(6_000);
+        _source.Map("/events.ndjson", SlowSource.Serve(body, "application/x-ndjson", pieceBytes: 16 * 1024, pause: TimeSpan.FromMilliseconds(10)));
+        var (summary, _) = await AssertSlicesMatchOneRunAsync(_source.Url("/events.ndjson"), ".zip",
+            [("EXPORT_SOURCE_FORMAT", "ndjson"), ("EXPORT_COLUMNS", "id,title,catch"), ("EXPORT_MAX_ROWS_PER_FILE", "700")]);
+        Assert.Equal(9, summary.GetProperty("files").GetInt32());
+    }
+
+    [LocalS3Fact]
+    public async Task Gzip_output_in_slices_is_one_gzip_member_with_the_CSV_of_one_run()
+    {
+        var body = ExportSource.ManyRecordsDocument(6_000);
+        _source.Map("/events", SlowSource.Serve(body, "application/json", pieceBytes: 16 * 1024, pause: TimeSpan.FromMilliseconds(10)));
+        await AssertSlicesMatchOneRunAsync(_source.Url("/events"), ".csv.gz",
+            [("EXPORT_FORMAT", "gzip"), ("EXPORT_COLUMNS", "id,title,catch"), ("EXPORT_COMPRESSION_THREADS", "2"), ("EXPORT_CHECKSUM", "crc32")]);
+    }
+
+    /// <summary>
+    /// Exports <paramref name="settings"/> in one run, then in slices (a cut every 0.4 s) to another key, and checks the
+    /// sliced object against the one run's: the counts, the CSV bytes of every entry, the checksum, every reader.
+    /// </summary>
+    private async Task<(JsonElement Summary, SlicedRun Run)> AssertSlicesMatchOneRunAsync(Uri source, string extension, (string, string)[] settings,
+        Func<Task>? betweenRuns = null)
+    {
+        var oneRunKey = "tests/one-run" + extension;
+        var slicedKey = "tests/sliced" + extension;
+        var single = await ExportRun.InvokeAsync(ExportRun.Environment(s3, source, oneRunKey, settings));
+        if (betweenRuns is not null) await betweenRuns();
+        var run = new SlicedRun(SlicedEnvironment(source, slicedKey, settings));
+        var summary = await run.RunToEndAsync();
+        log.WriteLine($"{run.Invocations} invocations; {summary.GetRawText()}");
+
+        Assert.True(run.Invocations >= 5, $"only {run.Invocations} invocations: the test needs a slower source");
+        await SlicedExportChecks.AssertSameAsOneRunAsync(s3, log, (single, oneRunKey), (summary, slicedKey), extension);
+        return (summary, run);
+    }
+
+    private Dictionary<string, string?> SlicedEnvironment(Uri source, string key, (string, string)[] settings) =>
+        ExportRun.Environment(s3, source, key, [.. settings, ("EXPORT_STATE_PREFIX", SlicedExportChecks.StatePrefix), ("EXPORT_SLICE_SECONDS", "0.4")]);
+}
