@@ -10,6 +10,9 @@ namespace S3ZipExport.Tests.Export;
 /// </summary>
 internal sealed class SlicedRun(Dictionary<string, string?> environment)
 {
+    /// <summary>The function's environment for the invocations to come (a test may change it between them, as a deployment would).</summary>
+    public Dictionary<string, string?> Environment { get; set; } = environment;
+
     public string Execution { get; } = "exec-" + Guid.NewGuid().ToString("N")[..12];
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow.AddSeconds(-1);
     public List<JsonElement> Results { get; } = [];
@@ -27,7 +30,7 @@ internal sealed class SlicedRun(Dictionary<string, string?> environment)
     /// <summary>Invokes once with <paramref name="payload"/>; returns the result (a continuation, or the summary).</summary>
     public async Task<JsonElement> InvokeAsync(string payload)
     {
-        var result = await ExportRun.InvokeAsync(environment, payload);
+        var result = await ExportRun.InvokeAsync(Environment, payload);
         Results.Add(result);
         return result;
     }

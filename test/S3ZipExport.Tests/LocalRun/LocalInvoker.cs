@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Tests.Fixtures;
 
@@ -19,14 +20,32 @@ internal static class LocalInvoker
     /// </summary>
     public static async Task<Run> RunAsync(string[] args, IReadOnlyDictionary<string, string?> environment)
     {
-        var run = await ChildProcess.RunAsync(System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [InvokerDll(), .. args], Timeout, start =>
-        {
-            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("EXPORT_", StringComparison.Ordinal) || k == "AWS_ENDPOINT_URL_S3").ToList())
-                start.Environment.Remove(name);
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-        });
+        var run = await ChildProcess.RunAsync(Dotnet, [InvokerDll(), .. args], Timeout, start => Configure(start, environment));
         if (run.TimedOut) throw new TimeoutException($"the local invoker ran over {Timeout}:\n{run.Stderr}");
         return new Run(run.ExitCode, run.Stdout, run.Stderr);
+    }
+
+    /// <summary>Starts it as <see cref="RunAsync"/> does but returns at once, for a test that kills it mid-way; its output is discarded.</summary>
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[InvokerDll(), .. args]) start.ArgumentList.Add(argument);
+        Configure(start, environment);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static string Dotnet => System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    private static void Configure(ProcessStartInfo start, IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("EXPORT_", StringComparison.Ordinal) || k == "AWS_ENDPOINT_URL_S3").ToList())
+            start.Environment.Remove(name);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
     }
 
     /// <summary>The invoker built with this test run (the test project references it), in the tests' own configuration.</summary>
