@@ -35,7 +35,7 @@ internal static class ExportJob
             {
                 try
                 {
-                    var result = await ExportStages.RunAsync(plan, s3, source, resume: null, cut: null, p => progress = p, abortOnFailure: true, linked.Token);
+                    var result = await ExportStages.RunAsync(plan, new S3UploadClient(s3, plan.Upload), source, resume: null, cut: null, p => progress = p, abortOnFailure: true, linked.Token);
                     return ExportSummaries.Of(plan, result, before: null, clock.Elapsed);
                 }
                 catch (SourceException e) when (e.RestartCanHelp && restart <= MaxRestarts && TimeAllowsRestart(plan.Run, clock.Elapsed))

@@ -1,4 +1,3 @@
-using Amazon.S3;
 using S3ZipExport.Archive;
 using S3ZipExport.Csv;
 using S3ZipExport.Pipeline;
@@ -28,7 +27,8 @@ internal static class ExportStages
     /// What to do with the upload when a stage fails: an export of one invocation aborts it; one of several leaves
     /// that to the export as a whole (the state machine's abort), since the next attempt may resume it.
     /// </param>
-    public static async Task<StagesResult> RunAsync(ExportPlan plan, IAmazonS3 s3, HttpSource source, Resume? resume, CutSignal? cut,
+    /// <param name="uploads">The S3 calls of the object's upload (an export of several invocations records the uploads it creates).</param>
+    public static async Task<StagesResult> RunAsync(ExportPlan plan, IUploadClient uploads, HttpSource source, Resume? resume, CutSignal? cut,
         Action<ExportProgress> started, bool abortOnFailure, CancellationToken ct)
     {
         var state = resume?.State;
@@ -41,7 +41,7 @@ internal static class ExportStages
         };
         // Nothing is created in S3 before the first part is full (ObjectUploadStream), so a source that answers 401
         // or 404 leaves nothing behind.
-        var upload = new ObjectUploadStream(new S3UploadClient(s3, plan.Upload), plan.Upload, ct, state?.Upload, resume?.Tail ?? default);
+        var upload = new ObjectUploadStream(uploads, plan.Upload, ct, state?.Upload, resume?.Tail ?? default);
         try
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);

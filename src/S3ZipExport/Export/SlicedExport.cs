@@ -45,6 +45,8 @@ internal static class SlicedExport
             throw new ExportFailedException($"The export has taken {state!.Invocations} invocations, the most {SettingNames.MaxInvocations}={plan.Run.MaxInvocations} allows, " +
                                             $"after {state.Records:N0} records and {state.Upload.BytesWritten / 1e6:N1} MB of archive; it is stopped. Raise the limit, or split the export.");
 
+        var uploads = new S3UploadClient(s3, plan.Upload);
+        await AbortUploadsNotInStateAsync(store, uploads, state, ct);
         var tail = state is null ? ReadOnlyMemory<byte>.Empty : await store.LoadTailAsync(state, ct);
         if (state is not null)
             JsonLog.Info("export resumed", new Dictionary<string, object?>
@@ -53,12 +55,12 @@ internal static class SlicedExport
             });
         using var cut = new CutSignal(plan.Run.CutAfter);
         var resume = state is null ? null : new ExportStages.Resume(state, tail);
-        var result = await ExportStages.RunAsync(plan, s3, source, resume, cut, _ => { }, abortOnFailure: false, ct);
+        var result = await ExportStages.RunAsync(plan, new RecordedUploadClient(uploads, store), source, resume, cut, _ => { }, abortOnFailure: false, ct);
 
         if (!result.IsCut)
         {
             var summary = ExportSummaries.Of(plan, result, state, clock.Elapsed);
-            await store.DeleteAsync(state, ct);
+            await store.DeleteAllAsync(ct);
             return new Outcome(summary, null, 0);
         }
         var next = NextState(plan, state, result, invocation, clock.Elapsed, result.Tail.IsEmpty ? null : store.TailKeyFor(invocation));
@@ -78,23 +80,36 @@ internal static class SlicedExport
     }
 
     /// <summary>
-    /// Aborts the export: the multipart upload its state names, any other upload of its key started since the
-    /// execution began (an invocation killed before it saved its first state), and the state and tail objects.
+    /// Aborts the export: every multipart upload it recorded (the one its state names, and any an invocation created
+    /// and was killed before it saved its state), then its state folder.
     /// </summary>
     public static async Task<AbortResult> AbortAsync(ExportPlan plan, IAmazonS3 s3, CancellationToken ct)
     {
-        var slice = plan.Run.Slice ?? throw new InvalidOperationException("Not an invocation of several.");
         var store = StoreFor(plan, s3);
         ExportState? state = null;
         try { state = await store.LoadAsync(ct); }
         catch (ExportFailedException e) { JsonLog.Warning("export state unreadable; aborting what can be found", new Dictionary<string, object?> { ["reason"] = e.Message }); }
 
         var client = new S3UploadClient(s3, plan.Upload);
-        var uploads = new HashSet<string>(await client.ListUploadsSinceAsync(slice.StartedAt, ct));
+        var uploads = new HashSet<string>(await store.RecordedUploadsAsync(ct));
         if (state?.Upload.UploadId is { } id) uploads.Add(id);
         foreach (var uploadId in uploads) await client.AbortAsync(uploadId, ct);
-        var deleted = await store.DeleteAsync(state, ct);
+        var deleted = await store.DeleteAllAsync(ct);
         return new AbortResult(plan.Upload.Key, uploads.Count, deleted);
+    }
+
+    /// <summary>
+    /// Aborts the uploads an earlier invocation created and was killed before its state named them: their parts
+    /// would never be part of the object, and S3 would keep them (and bill them) until the lifecycle rule.
+    /// </summary>
+    private static async Task AbortUploadsNotInStateAsync(StateStore store, S3UploadClient uploads, ExportState? state, CancellationToken ct)
+    {
+        foreach (var orphan in (await store.RecordedUploadsAsync(ct)).Where(id => id != state?.Upload.UploadId))
+        {
+            await uploads.AbortAsync(orphan, ct);
+            await store.ForgetUploadAsync(orphan, ct);
+            JsonLog.Info("orphaned upload aborted", new Dictionary<string, object?> { ["uploadId"] = orphan, ["state"] = store.Location });
+        }
     }
 
     public sealed record AbortResult(string Key, int UploadsAborted, int StateObjectsDeleted);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,21 +16,43 @@ namespace S3ZipExport.Export;
 /// Where an export of several invocations keeps its state between them: under EXPORT_STATE_PREFIX in the export's
 /// bucket, one folder per export, named after a hash of the bucket, key, event and execution, so that every
 /// invocation of the export, and the abort, finds it without being told, and a payload cannot point anywhere else.
-/// The folder holds <c>state.json</c> and the upload's unfilled part, <c>tail-NNNNN.bin</c>, written before the state
-/// that names it; a tail no state names any more is deleted, and the bucket's lifecycle rule expires what a killed
-/// invocation left.
+/// The folder holds <c>state.json</c>; the upload's unfilled part, <c>tail-NNNNN.bin</c>, written before the state
+/// that names it (a tail no state names any more is deleted); and one empty <c>upload-ID</c> record per multipart
+/// upload the export created, written before any part goes to it, so that an upload an invocation created and then
+/// was killed before it saved its state is still found and aborted: by the next invocation, or by the abort. (The
+/// alternative, ListMultipartUploads filtered by start time, would also abort another execution's upload of the
+/// same key.) Completing or aborting the export deletes the folder; the bucket's lifecycle rule expires what is left.
 /// </summary>
 internal sealed class StateStore(IAmazonS3 s3, string bucket, string prefix, string exportId)
 {
     public static string ExportIdOf(string bucket, string key, string eventId, string execution) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{bucket}\n{key}\n{eventId}\n{execution}")))[..32];
 
-    public string StateKey => $"{prefix}{exportId}/state.json";
+    private string Folder => $"{prefix}{exportId}/";
+
+    private const string UploadRecord = "upload-";
+
+    public string StateKey => $"{Folder}state.json";
 
     /// <summary>Where the state is, as a continuation names it.</summary>
     public string Location => $"s3://{bucket}/{StateKey}";
 
-    public string TailKeyFor(int invocation) => $"{prefix}{exportId}/tail-{invocation:D5}.bin";
+    public string TailKeyFor(int invocation) => $"{Folder}tail-{invocation:D5}.bin";
+
+    /// <summary>Records a multipart upload the export created (its id base64url-encoded in the key: ids may hold any character).</summary>
+    public Task RecordUploadAsync(string uploadId, CancellationToken ct) =>
+        PutAsync(UploadRecordKey(uploadId), ReadOnlyMemory<byte>.Empty, "application/octet-stream", ct);
+
+    private string UploadRecordKey(string uploadId) => Folder + UploadRecord + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(uploadId));
+
+    /// <summary>Every multipart upload the export recorded, completed, aborted or still open.</summary>
+    public async Task<IReadOnlyList<string>> RecordedUploadsAsync(CancellationToken ct) =>
+        (await ListAsync(Folder + UploadRecord, ct))
+            .Select(key => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(key.AsSpan((Folder + UploadRecord).Length))))
+            .ToList();
+
+    /// <summary>Forgets an upload the export recorded (once it is aborted).</summary>
+    public Task ForgetUploadAsync(string uploadId, CancellationToken ct) => DeleteAsync(UploadRecordKey(uploadId), ct);
 
     /// <summary>The saved state, or null when there is none (the export has not been cut yet, or is cleaned up).</summary>
     public async Task<ExportState?> LoadAsync(CancellationToken ct)
@@ -66,13 +89,34 @@ internal sealed class StateStore(IAmazonS3 s3, string bucket, string prefix, str
         if (previousTailKey is not null && previousTailKey != state.TailKey) await DeleteAsync(previousTailKey, ct);
     }
 
-    /// <summary>Deletes the state and the tail it names; returns how many objects were deleted.</summary>
-    public async Task<int> DeleteAsync(ExportState? state, CancellationToken ct)
+    /// <summary>Deletes the export's folder: state, tails and upload records; returns how many objects there were.</summary>
+    public async Task<int> DeleteAllAsync(CancellationToken ct)
     {
-        var deleted = 0;
-        if (state?.TailKey is { } tailKey && await DeleteAsync(tailKey, ct)) deleted++;
-        if (await DeleteAsync(StateKey, ct)) deleted++;
-        return deleted;
+        var keys = await ListAsync(Folder, ct);
+        foreach (var key in keys) await DeleteAsync(key, ct);
+        return keys.Count;
+    }
+
+    private async Task<IReadOnlyList<string>> ListAsync(string keyPrefix, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = keyPrefix };
+        do
+        {
+            ListObjectsV2Response response;
+            try
+            {
+                response = await s3.ListObjectsV2Async(request, ct);
+            }
+            catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException)
+            {
+                throw Failure("ListObjectsV2", keyPrefix + "*", request, e, "s3:ListBucket");
+            }
+            keys.AddRange((response.S3Objects ?? []).Select(o => o.Key));
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+        while (request.ContinuationToken is not null);
+        return keys;
     }
 
     private async Task<byte[]?> GetAsync(string key, CancellationToken ct)
@@ -119,18 +163,17 @@ internal sealed class StateStore(IAmazonS3 s3, string bucket, string prefix, str
         }
     }
 
-    /// <summary>Deletes one object; false when it was not there.</summary>
-    private async Task<bool> DeleteAsync(string key, CancellationToken ct)
+    /// <summary>Deletes one object (S3 answers the same whether it was there or not).</summary>
+    private async Task DeleteAsync(string key, CancellationToken ct)
     {
         var request = new DeleteObjectRequest { BucketName = bucket, Key = key };
         try
         {
             await s3.DeleteObjectAsync(request, ct);
-            return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            return false;
+            // Some S3-compatible servers answer 404 for a key that is not there: it is gone either way.
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException)
         {

@@ -84,25 +84,6 @@ internal sealed class S3UploadClient(IAmazonS3 s3, UploadOptions target) : IUplo
         }
     }
 
-    /// <summary>The multipart uploads of this key started at or after <paramref name="since"/> (less a minute for clocks).</summary>
-    public async Task<IReadOnlyList<string>> ListUploadsSinceAsync(DateTimeOffset since, CancellationToken ct)
-    {
-        var found = new List<string>();
-        var request = new ListMultipartUploadsRequest { BucketName = target.Bucket, Prefix = target.Key };
-        while (true)
-        {
-            var response = await SendAsync("ListMultipartUploads", request, () => s3.ListMultipartUploadsAsync(request, ct), "s3:ListBucketMultipartUploads");
-            found.AddRange((response.MultipartUploads ?? [])
-                .Where(u => u.Key == target.Key && u.Initiated is { } initiated && new DateTimeOffset(initiated.ToUniversalTime(), TimeSpan.Zero) >= since.AddMinutes(-1))
-                .Select(u => u.UploadId));
-            if (response.IsTruncated != true) return found;
-            request = new ListMultipartUploadsRequest
-            {
-                BucketName = target.Bucket, Prefix = target.Key, KeyMarker = response.NextKeyMarker, UploadIdMarker = response.NextUploadIdMarker,
-            };
-        }
-    }
-
     public async Task<string> PutAsync(ReadOnlyMemory<byte> body, ulong checksum, CancellationToken ct)
     {
         using var stream = AsStream(body);
@@ -145,7 +126,7 @@ internal sealed class S3UploadClient(IAmazonS3 s3, UploadOptions target) : IUplo
         if (AwsRequestException.IsKms(failure))
             return $"With {SettingNames.ServerSideEncryption}=aws:kms the function's role needs kms:GenerateDataKey and kms:Decrypt on {target.SseKmsKeyId ?? "the key"}, and the key's policy must allow the role";
         if (AwsRequestException.IsAccessDenied(failure))
-            return $"The function's role needs {action} on arn:aws:s3:::{target.Bucket}{(action == "s3:ListBucketMultipartUploads" ? "" : "/" + target.Key)}";
+            return $"The function's role needs {action} on arn:aws:s3:::{target.Bucket}/{target.Key}";
         return null;
     }
 

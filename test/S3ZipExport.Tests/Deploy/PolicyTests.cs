@@ -83,10 +83,9 @@ public class PolicyTests
             // An export of several invocations: its state and tail objects are read, written and deleted.
             $"s3:DeleteObject on {UnderStatePrefix}",
             $"s3:GetObject on {UnderStatePrefix}",
-            // A missing state object is then a 404, not a 403; listing is limited to the state prefix.
+            // A missing state object is then a 404, not a 403, and the abort lists the export's folder (its upload
+            // records); listing is limited to the state prefix.
             $"s3:ListBucket on {Bucket} where s3:prefix is ${{StatePrefix}}*",
-            // The abort finds the key's uploads started since the execution began (no prefix condition key exists).
-            $"s3:ListBucketMultipartUploads on {Bucket}",
             $"s3:ListMultipartUploadParts on {UnderExportPrefix}",
             $"s3:PutObject on {UnderExportPrefix}",
             $"s3:PutObject on {UnderStatePrefix}",

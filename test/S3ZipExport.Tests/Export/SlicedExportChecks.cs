@@ -75,10 +75,14 @@ internal static class SlicedExportChecks
         return snapshot;
     }
 
-    /// <summary>Puts the state prefix back as <paramref name="snapshot"/> had it (objects saved since are deleted).</summary>
+    /// <summary>
+    /// Puts the state and tails back as <paramref name="snapshot"/> had them (those saved since are deleted). The records
+    /// of uploads created since stay: nothing real takes them back, and without them such an upload could not be found.
+    /// </summary>
     public static async Task RestoreStateAsync(LocalS3Fixture s3, Dictionary<string, byte[]> snapshot)
     {
-        foreach (var key in (await StateKeysAsync(s3)).Except(snapshot.Keys)) await s3.S3.DeleteObjectAsync(LocalS3Fixture.Bucket, key);
+        foreach (var key in (await StateKeysAsync(s3)).Except(snapshot.Keys).Where(k => !k.Contains("/upload-", StringComparison.Ordinal)))
+            await s3.S3.DeleteObjectAsync(LocalS3Fixture.Bucket, key);
         foreach (var (key, bytes) in snapshot)
             await s3.S3.PutObjectAsync(new PutObjectRequest { BucketName = LocalS3Fixture.Bucket, Key = key, InputStream = new MemoryStream(bytes) });
     }
