@@ -78,7 +78,7 @@ public class PolicyTests
         Assert.Equal(
         [
             // The upload: CreateMultipartUpload, UploadPart, CompleteMultipartUpload and PutObject are authorized by
-            // s3:PutObject, AbortMultipartUpload by s3:AbortMultipartUpload; a resume lists its upload's parts back.
+            // s3:PutObject, AbortMultipartUpload by s3:AbortMultipartUpload. (A resume needs no ListParts: the state keeps the parts.)
             $"s3:AbortMultipartUpload on {UnderExportPrefix}",
             // An export of several invocations: its state and tail objects are read, written and deleted.
             $"s3:DeleteObject on {UnderStatePrefix}",
@@ -86,7 +86,6 @@ public class PolicyTests
             // A missing state object is then a 404, not a 403, and the abort lists the export's folder (its upload
             // records); listing is limited to the state prefix.
             $"s3:ListBucket on {Bucket} where s3:prefix is ${{StatePrefix}}*",
-            $"s3:ListMultipartUploadParts on {UnderExportPrefix}",
             $"s3:PutObject on {UnderExportPrefix}",
             $"s3:PutObject on {UnderStatePrefix}",
         ], GrantsUnder(null));
