@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -125,6 +126,13 @@ internal sealed class StateStore(IAmazonS3 s3, string bucket, string prefix, str
         try
         {
             using var response = await s3.GetObjectAsync(request, ct);
+            // The tail is up to a part (8 MiB or more): read into one array of its size, not a growing copy.
+            if (response.ContentLength is >= 0 and <= int.MaxValue)
+            {
+                var exact = new byte[response.ContentLength];
+                await response.ResponseStream.ReadExactlyAsync(exact, ct);
+                return exact;
+            }
             using var bytes = new MemoryStream();
             await response.ResponseStream.CopyToAsync(bytes, ct);
             return bytes.ToArray();
@@ -141,7 +149,9 @@ internal sealed class StateStore(IAmazonS3 s3, string bucket, string prefix, str
 
     private async Task PutAsync(string key, ReadOnlyMemory<byte> body, string contentType, CancellationToken ct)
     {
-        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        using var stream = MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
         var checksum = FullObjectChecksum.Crc64Nvme;
         var request = new PutObjectRequest
         {
