@@ -105,8 +105,7 @@ internal sealed class ExportRig : IAsyncDisposable
 
         var summary = child.Summary;
         using var floor = withFloor ? new DeflateFloor(spec.Level) : null;
-        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary.ZipBytes, summary.CsvBytes, summary.ChecksumAlgorithm, summary.Checksum,
-            block => floor?.Write(block), ct);
+        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary, block => floor?.Write(block), ct);
         await DeleteAsync(key, ct);
         return new ExportRun(spec, child, quota is null ? null : share, quota is null ? problem : "", throttling, check, floor?.Finish(), loadBefore, loadAfter,
             total.Elapsed.TotalSeconds);
@@ -175,7 +174,7 @@ internal sealed record ExportRun(ExportSpec Spec, ExportFigures Child, double? S
             .Append(CultureInfo.InvariantCulture, $"level={Spec.LevelName} threads={Threads} processors_seen={c.ProcessorCount}{(Spec.ProcessorCount is null ? "" : " (DOTNET_PROCESSOR_COUNT)")} ")
             .Append(CultureInfo.InvariantCulture, $"part_mib={options.PartMiB} concurrency={options.Concurrency} source={options.SourceName} gc=\"{ExportChildProcess.Describe(Spec.MemoryMB)}\" | ")
             .Append(CultureInfo.InvariantCulture, $"cores={Environment.ProcessorCount} load_before=\"{LoadBefore}\" load_after=\"{LoadAfter}\" | ")
-            .Append(Check.Ok ? "verify=ok (object CRC/size, entry CRC/length)" : $"verify=FAILED: {Check.Problems}");
+            .Append(Check.Ok ? "verify=ok (object CRC/size, entries CRC/length)" : $"verify=FAILED: {Check.Problems}");
         return line.ToString();
     }
 
