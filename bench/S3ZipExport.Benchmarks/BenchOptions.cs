@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace S3ZipExport.Benchmarks;
 
-internal enum Stage { Export, Compress, Csv, Parse, Sweep, Readme }
+internal enum Stage { Export, Compress, Csv, Parse, Checksum, Sweep, Readme }
 
 /// <summary>Where the demo document comes from: a file saved once in /dev/shm (next to no CPU), or generated per request.</summary>
 internal enum SourceMode { File, Generated }
@@ -24,7 +24,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
     SourceMode Source, int LambdaMemoryMB, bool CpuQuota, int? ProcessorCount, string? ResultsDirectory, SweepPlan Sweep)
 {
     public const string Usage =
-        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse] " +
+        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse|checksum] " +
         "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] " +
         "[--results DIR]\n" +
         "       S3ZipExport.Benchmarks --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] " +
@@ -33,6 +33,9 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
 
     /// <summary>The size a sweep runs at unless --size-mb says otherwise: the 1 GB of the figures.</summary>
     public const double SweepSizeMB = 1000;
+
+    /// <summary>What the checksum stage hashes unless --size-mb says otherwise: enough for a second or more per figure.</summary>
+    public const double ChecksumSizeMB = 4000;
 
     public string LevelName => Name(Level);
 
@@ -95,6 +98,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
             };
         }
         if (options.Stage == Stage.Sweep && !sizeGiven) options = options with { SizeMB = SweepSizeMB };
+        if (options.Stage == Stage.Checksum && !sizeGiven) options = options with { SizeMB = ChecksumSizeMB };
         if (options.SizeMB <= 0) throw new ArgumentException("--size-mb must be positive.");
         return options;
     }

@@ -4,7 +4,7 @@ using S3ZipExport.LocalServices;
 
 // Throughput and memory of the exporter on this machine, as Lambda would run it at a memory size; asserts nothing.
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
-//       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
+//       [--threads K|default] [--stage export|compress|csv|parse|checksum] [--part-mib 8] [--concurrency 4]
 //       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
 //   ... -- --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] [--sweep-threads 1,2,default]
 //       [--sweep-processors 1,2] [--repeat 1] [--results DIR]
@@ -16,6 +16,8 @@ using S3ZipExport.LocalServices;
 // compress: export-shaped CSV from memory through ZipStreamWriter at --threads, and through the floor.
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
+// checksum: the upload's object checksum (CRC-64/NVME, CRC-32): parts hashed once and their values combined, against
+//           hashing the object a second time; one thread, --size-mb of object (4000 unless given) in --part-mib parts.
 // The stages also write their row to bench/results/<machine>/<stage>.md (or --results DIR).
 // sweep:    the stage ceilings, then exports at each memory size × level × threads × processors seen: one table, also
 //           written to sweep.md there; sizes beyond this machine's cores are predicted from the stages.
@@ -52,6 +54,7 @@ try
             {
                 Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
                 Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+                Stage.Checksum => ChecksumBenchmark.Run(options, stop.Token),
                 _ => await ParseBenchmark.RunAsync(options, stop.Token),
             };
             Console.Out.WriteLine(stage.Line);
