@@ -72,7 +72,8 @@ internal static class ChecksumBenchmark
                 $"combine_us_per_part={combineMicroseconds:F3} combine_cpu_s_per_gb={combineCpuPerGB:F6} " +
                 $"second_pass_mb_s={gb * 1000 / f.SecondPassSeconds:F0} second_pass_cpu_s_per_gb={secondCpuPerGB:F4} " +
                 $"export_cpu_share: hash={Share(hashCpuPerGB)} combine={Share(combineCpuPerGB)} second_pass={Share(secondCpuPerGB)} |");
-            rows.Add([f.Algorithm.S3Name(), options.PartMiB.ToString(CultureInfo.InvariantCulture), ResultFiles.F(gb, 2), ResultFiles.F(gb * 1000 / f.HashSeconds, 0),
+            rows.Add([f.Algorithm.S3Name(), options.PartMiB.ToString(CultureInfo.InvariantCulture), ResultFiles.F(gb, 2),
+                ResultFiles.F(gb * 1000 / f.HashSeconds, 0),
                 ResultFiles.F(hashCpuPerGB, 4), ResultFiles.F(combineMicroseconds, 3), ResultFiles.F(combineCpuPerGB, 6),
                 ResultFiles.F(gb * 1000 / f.SecondPassSeconds, 0), ResultFiles.F(secondCpuPerGB, 4),
                 Share(hashCpuPerGB), Share(combineCpuPerGB), Share(secondCpuPerGB), .. ResultFiles.Stamp(loadBefore)]);
