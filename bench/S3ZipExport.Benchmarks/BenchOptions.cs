@@ -3,7 +3,7 @@ using System.IO.Compression;
 
 namespace S3ZipExport.Benchmarks;
 
-internal enum Stage { Export, Compress, Csv, Parse, Sweep, Readme }
+internal enum Stage { Export, Compress, Csv, Parse, Checksum, Sliced, Sweep, Readme }
 
 /// <summary>Where the demo document comes from: a file saved once in /dev/shm (next to no CPU), or generated per request.</summary>
 internal enum SourceMode { File, Generated }
@@ -23,16 +23,22 @@ internal sealed record SweepPlan(int[] MemoryMB, CompressionLevel[] Levels, int?
 internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel Level, int? Threads, int PartMiB, int Concurrency,
     SourceMode Source, int LambdaMemoryMB, bool CpuQuota, int? ProcessorCount, string? ResultsDirectory, SweepPlan Sweep)
 {
+    /// <summary>With <c>--sliced</c>: the EXPORT_SLICE_SECONDS of the export run in several invocations, beside the same export in one.</summary>
+    public double? SliceSeconds { get; init; }
+
     public const string Usage =
-        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse] " +
+        "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse|checksum] " +
         "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] " +
-        "[--results DIR]\n" +
+        "[--results DIR] [--sliced SECONDS]\n" +
         "       S3ZipExport.Benchmarks --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] " +
         "[--sweep-threads 1,2,default] [--sweep-processors 1,2] [--repeat 1] [--results DIR]\n" +
         "       S3ZipExport.Benchmarks --readme";
 
     /// <summary>The size a sweep runs at unless --size-mb says otherwise: the 1 GB of the figures.</summary>
     public const double SweepSizeMB = 1000;
+
+    /// <summary>What the checksum stage hashes unless --size-mb says otherwise: enough for a second or more per figure.</summary>
+    public const double ChecksumSizeMB = 4000;
 
     public string LevelName => Name(Level);
 
@@ -90,11 +96,18 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
                 {
                     Sweep = options.Sweep with { Processors = List(value, v => ParseCount(name, v) ?? throw new ArgumentException($"{name} takes numbers.")) },
                 },
+                "--sliced" => options with { Stage = Stage.Sliced, SliceSeconds = ParseSliceSeconds(value) },
                 "--repeat" => options with { Sweep = options.Sweep with { Repeat = Math.Max(1, int.Parse(value, CultureInfo.InvariantCulture)) } },
                 _ => throw new ArgumentException($"Unknown option '{name}'. {Usage}"),
             };
         }
         if (options.Stage == Stage.Sweep && !sizeGiven) options = options with { SizeMB = SweepSizeMB };
+        if (options.Stage == Stage.Checksum && !sizeGiven) options = options with { SizeMB = ChecksumSizeMB };
+        if (options.Stage == Stage.Sliced && options.SliceSeconds is null) throw new ArgumentException($"--stage sliced needs --sliced SECONDS. {Usage}");
+        if (options.Stage != Stage.Sliced && options.SliceSeconds is not null)
+            throw new ArgumentException($"--sliced runs a benchmark of its own; it does not go with --stage {options.Stage.ToString().ToLowerInvariant()} or --sweep.");
+        if (options.Stage == Stage.Sliced && options.Source == SourceMode.Generated)
+            throw new ArgumentException("--sliced needs --source file: a resumed JSON document is read on with Range requests, which the generated source does not answer.");
         if (options.SizeMB <= 0) throw new ArgumentException("--size-mb must be positive.");
         return options;
     }
@@ -105,6 +118,11 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
         "fastest" => CompressionLevel.Fastest,
         _ => throw new ArgumentException($"The level must be optimal or fastest, got '{value}'."),
     };
+
+    /// <summary>Seconds as EXPORT_SLICE_SECONDS takes them: decimals allowed, 0.1 to a day.</summary>
+    private static double ParseSliceSeconds(string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0.1 and <= 86_400 ? seconds
+        : throw new ArgumentException($"--sliced must be seconds from 0.1 to 86400 (EXPORT_SLICE_SECONDS), got '{value}'.");
 
     /// <summary>A count of 1 to 64, or "default" (null): the function's or the runtime's own choice.</summary>
     private static int? ParseCount(string name, string value) =>

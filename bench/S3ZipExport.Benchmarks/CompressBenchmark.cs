@@ -47,6 +47,6 @@ internal static class CompressBenchmark
         string[] row = [options.LevelName, threads.ToString(CultureInfo.InvariantCulture), ResultFiles.F(length / 1e6, 1), ResultFiles.F(zip.BytesWritten / 1e6, 1),
             ResultFiles.F(seconds, 2), ResultFiles.F(cpu, 2), ResultFiles.F(mbps, 1), ResultFiles.F(floorMBps, 1), ResultFiles.F(mbps / floorMBps, 2),
             .. ResultFiles.Stamp(loadBefore)];
-        return new StageResult(line, Table, row, mbps, floorMBps);
+        return new StageResult(line, Table, [row], mbps, floorMBps);
     }
 }

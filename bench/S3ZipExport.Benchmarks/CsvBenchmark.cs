@@ -60,6 +60,6 @@ internal static class CsvBenchmark
         string[] row = [options.SourceName, ResultFiles.F(records.BytesRead / 1e6, 1), ResultFiles.F(csv.BytesWritten / 1e6, 1), ResultFiles.F(seconds, 2),
             ResultFiles.F(cpu, 2), ResultFiles.F(records.BytesRead / 1e6 / seconds, 1), ResultFiles.F(csv.BytesWritten / 1e6 / seconds, 1),
             .. ResultFiles.Stamp(loadBefore)];
-        return new StageResult(line, Table, row, csv.BytesWritten / 1e6 / seconds);
+        return new StageResult(line, Table, [row], csv.BytesWritten / 1e6 / seconds);
     }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Amazon.S3.Model;
+using S3ZipExport.Contract;
 using S3ZipExport.LocalServices;
 
 namespace S3ZipExport.Benchmarks;
@@ -73,7 +75,14 @@ internal sealed class ExportRig : IAsyncDisposable
 
     public DemoSourceProcess Source => _source;
 
-    public async Task<ExportRun> RunAsync(ExportSpec spec, bool withFloor, CancellationToken ct)
+    /// <summary>Where a sliced export keeps its state (EXPORT_STATE_PREFIX); empty again once it is done.</summary>
+    public const string StatePrefix = "bench-state/";
+
+    /// <param name="sliceSeconds">
+    /// Run the export in several invocations, cut every so many seconds (EXPORT_SLICE_SECONDS), as the state machine
+    /// runs it; null: in one, as a direct invocation.
+    /// </param>
+    public async Task<ExportRun> RunAsync(ExportSpec spec, bool withFloor, CancellationToken ct, double? sliceSeconds = null)
     {
         var key = string.Create(CultureInfo.InvariantCulture, $"bench/export-{_options.SizeMB}mb-{++_runs}.zip");
         var environment = new Dictionary<string, string?>
@@ -93,23 +102,40 @@ internal sealed class ExportRig : IAsyncDisposable
             ["AWS_REGION"] = ExportBenchmark.Region,
         };
         if (spec.Threads is { } threads) environment["EXPORT_COMPRESSION_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        if (sliceSeconds is { } slice)
+        {
+            environment[SettingNames.SliceSeconds] = slice.ToString(CultureInfo.InvariantCulture);
+            environment[SettingNames.StatePrefix] = StatePrefix;
+            // The runaway guard at its most: the benchmark asks for as many cuts as it asks for.
+            environment[SettingNames.MaxInvocations] = "10000";
+        }
 
         var share = LambdaModel.Share(spec.MemoryMB);
         string problem = "--cpu-quota off";
         using var quota = spec.CpuQuota ? CpuQuotaGroup.TryCreate(share, out problem) : null;
         var loadBefore = MachineInfo.LoadAverage();
         var total = Stopwatch.StartNew();
-        var child = await ExportChildProcess.RunAsync(environment, spec.MemoryMB, quota, spec.ProcessorCount, ct);
+        var child = await ExportChildProcess.RunAsync(environment, spec.MemoryMB, quota, spec.ProcessorCount, sliced: sliceSeconds is not null, ct);
         var loadAfter = MachineInfo.LoadAverage();
         var throttling = quota?.Throttling() ?? "";
 
         var summary = child.Summary;
         using var floor = withFloor ? new DeflateFloor(spec.Level) : null;
-        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary.ZipBytes, summary.CsvBytes, summary.ChecksumAlgorithm, summary.Checksum,
-            block => floor?.Write(block), ct);
+        var check = await ObjectReadBack.RunAsync(_s3.Endpoint, ExportBenchmark.Bucket, key, summary, block => floor?.Write(block), ct);
         await DeleteAsync(key, ct);
         return new ExportRun(spec, child, quota is null ? null : share, quota is null ? problem : "", throttling, check, floor?.Finish(), loadBefore, loadAfter,
-            total.Elapsed.TotalSeconds);
+            total.Elapsed.TotalSeconds)
+        {
+            StateObjectsLeft = sliceSeconds is null ? 0 : await CountStateObjectsAsync(ct),
+        };
+    }
+
+    /// <summary>Objects under <see cref="StatePrefix"/>: a finished export deletes its state and tail.</summary>
+    private async Task<int> CountStateObjectsAsync(CancellationToken ct)
+    {
+        using var s3 = ObjectReadBack.Client(_s3.Endpoint);
+        var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = ExportBenchmark.Bucket, Prefix = StatePrefix }, ct);
+        return listed.S3Objects?.Count ?? 0;
     }
 
     /// <summary>Deletes an export's object, so a sweep's objects do not pile up in s3rver's /dev/shm folder.</summary>
@@ -135,6 +161,9 @@ internal sealed class ExportRig : IAsyncDisposable
 internal sealed record ExportRun(ExportSpec Spec, ExportFigures Child, double? Share, string QuotaProblem, string Throttling,
     ObjectReadBack.Result Check, double? FloorMBps, string LoadBefore, string LoadAfter, double TotalSeconds)
 {
+    /// <summary>State and tail objects a sliced export left behind (0 for a single run).</summary>
+    public int StateObjectsLeft { get; init; }
+
     public bool QuotaApplied => Share is not null;
     public double InputMB => Child.Summary.SourceBytes / 1e6;
     public double CsvMB => Child.Summary.CsvBytes / 1e6;
@@ -175,7 +204,7 @@ internal sealed record ExportRun(ExportSpec Spec, ExportFigures Child, double? S
             .Append(CultureInfo.InvariantCulture, $"level={Spec.LevelName} threads={Threads} processors_seen={c.ProcessorCount}{(Spec.ProcessorCount is null ? "" : " (DOTNET_PROCESSOR_COUNT)")} ")
             .Append(CultureInfo.InvariantCulture, $"part_mib={options.PartMiB} concurrency={options.Concurrency} source={options.SourceName} gc=\"{ExportChildProcess.Describe(Spec.MemoryMB)}\" | ")
             .Append(CultureInfo.InvariantCulture, $"cores={Environment.ProcessorCount} load_before=\"{LoadBefore}\" load_after=\"{LoadAfter}\" | ")
-            .Append(Check.Ok ? "verify=ok (object CRC/size, entry CRC/length)" : $"verify=FAILED: {Check.Problems}");
+            .Append(Check.Ok ? "verify=ok (object CRC/size, entries CRC/length)" : $"verify=FAILED: {Check.Problems}");
         return line.ToString();
     }
 

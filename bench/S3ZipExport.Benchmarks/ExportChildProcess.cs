@@ -20,12 +20,14 @@ internal static class ExportChildProcess
     public static string Describe(int lambdaMemoryMB) => string.Create(CultureInfo.InvariantCulture,
         $"heap_hard_limit={HeapHardLimitBytes(lambdaMemoryMB) >> 20}MiB (Lambda's for {lambdaMemoryMB} MB) workstation non-concurrent");
 
+    /// <param name="sliced">Run the export as the state machine runs one of several invocations, all in this one child (<see cref="StateMachineLoop"/>).</param>
     public static async Task<ExportFigures> RunAsync(IReadOnlyDictionary<string, string?> environment, int lambdaMemoryMB, CpuQuotaGroup? quota,
-        int? processorCount, CancellationToken ct)
+        int? processorCount, bool sliced, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(ExportChildProcess).Assembly.Location);
         start.ArgumentList.Add(ExportChild.Flag);
+        if (sliced) start.ArgumentList.Add(ExportChild.SlicedFlag);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         start.Environment["DOTNET_GCHeapHardLimit"] = $"0x{HeapHardLimitBytes(lambdaMemoryMB):x}";
         start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = lambdaMemoryMB.ToString(CultureInfo.InvariantCulture);
@@ -36,7 +38,6 @@ internal static class ExportChildProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
         try
         {
-
             var stderr = process.StandardError.ReadToEndAsync(ct);
             var stdout = await process.StandardOutput.ReadToEndAsync(ct);
             await process.WaitForExitAsync(ct);

@@ -66,7 +66,7 @@ internal static class ParseBenchmark
             $"cores={Environment.ProcessorCount} load=\"{MachineInfo.LoadAverage()}\"");
         string[] row = [ResultFiles.F(bytes.Length / 1e6, 1), ResultFiles.F(readOnly, 1), ResultFiles.F(extract, 1), ResultFiles.F(csv, 1),
             string.Join(" / ", allocated), .. ResultFiles.Stamp(loadBefore)];
-        return new StageResult(line, Table, row, csv);
+        return new StageResult(line, Table, [row], csv);
     }
 
     private sealed class IgnoringSink : IRecordSink

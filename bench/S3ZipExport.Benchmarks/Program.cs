@@ -4,8 +4,9 @@ using S3ZipExport.LocalServices;
 
 // Throughput and memory of the exporter on this machine, as Lambda would run it at a memory size; asserts nothing.
 //   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
-//       [--threads K|default] [--stage export|compress|csv|parse] [--part-mib 8] [--concurrency 4]
+//       [--threads K|default] [--stage export|compress|csv|parse|checksum] [--part-mib 8] [--concurrency 4]
 //       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
+//       [--sliced SECONDS]
 //   ... -- --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] [--sweep-threads 1,2,default]
 //       [--sweep-processors 1,2] [--repeat 1] [--results DIR]
 //   ... -- --readme
@@ -16,12 +17,18 @@ using S3ZipExport.LocalServices;
 // compress: export-shaped CSV from memory through ZipStreamWriter at --threads, and through the floor.
 // csv:      source + JSON parse + CSV only, into nothing: the part of the export that is not compression.
 // parse:    JSON from memory through the reader, + field extraction, + CSV: the exporter's own CPU per step.
-// The stages also write their row to bench/results/<machine>/<stage>.md (or --results DIR).
+// checksum: the upload's object checksum (CRC-64/NVME, CRC-32): parts hashed once and their values combined, against
+//           hashing the object a second time; one thread, --size-mb of object (4000 unless given) in --part-mib parts.
+// sliced:   (--sliced SECONDS) the export as above once in one run, once in invocations cut every SECONDS as the state
+//           machine runs them (all in one child process: a warm Lambda environment); what each cut costs, in seconds,
+//           bytes, requests and parts; both objects verified and their CSV compared.
+// The stages also write their rows to bench/results/<machine>/<stage>.md (or --results DIR).
 // sweep:    the stage ceilings, then exports at each memory size × level × threads × processors seen: one table, also
 //           written to sweep.md there; sizes beyond this machine's cores are predicted from the stages.
 // readme:   rewrites the README's result sections (<!-- results: PATH --> ... <!-- /results -->) from the files.
 
-if (args is [ExportChild.Flag]) return await ExportChild.RunAsync(CancellationToken.None);
+if (args is [ExportChild.Flag]) return await ExportChild.RunAsync(sliced: false, CancellationToken.None);
+if (args is [ExportChild.Flag, ExportChild.SlicedFlag]) return await ExportChild.RunAsync(sliced: true, CancellationToken.None);
 
 BenchOptions options;
 try { options = BenchOptions.Parse(args); }
@@ -52,6 +59,8 @@ try
             {
                 Stage.Compress => await CompressBenchmark.RunAsync(options, stop.Token),
                 Stage.Csv => await CsvBenchmark.RunAsync(options, stop.Token),
+                Stage.Checksum => ChecksumBenchmark.Run(options, stop.Token),
+                Stage.Sliced => await SlicedBenchmark.RunAsync(options, stop.Token),
                 _ => await ParseBenchmark.RunAsync(options, stop.Token),
             };
             Console.Out.WriteLine(stage.Line);

@@ -61,11 +61,17 @@ internal static class ResultFiles
 }
 
 /// <summary>
-/// A stage benchmark's outcome: its line, its row in its result table, and the figure a sweep predicts from (MB/s:
-/// of CSV for csv and compress, of JSON for parse) with, for compress, the deflate floor's MB/s.
+/// A stage benchmark's outcome: its line, its rows in its result table (one, but for checksum's one per algorithm),
+/// and the figure a sweep predicts from (MB/s: of CSV for csv and compress, of JSON for parse) with, for compress,
+/// the deflate floor's MB/s.
 /// </summary>
-internal sealed record StageResult(string Line, ResultTable Table, string[] Row, double MBps, double FloorMBps = 0)
+internal sealed record StageResult(string Line, ResultTable Table, string[][] Rows, double MBps, double FloorMBps = 0)
 {
-    /// <summary>Records the row; returns the file written.</summary>
-    public string Record(string directory) => Table.Upsert(directory, Row);
+    /// <summary>Records the rows; returns the file written.</summary>
+    public string Record(string directory)
+    {
+        var path = "";
+        foreach (var row in Rows) path = Table.Upsert(directory, row);
+        return path;
+    }
 }
