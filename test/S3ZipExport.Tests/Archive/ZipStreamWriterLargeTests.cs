@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using S3ZipExport.Archive;
 using Xunit.Abstractions;
@@ -30,7 +29,7 @@ public sealed class ZipStreamWriterLargeTests(ITestOutputHelper log)
                 ("big.csv", new PatternStream(length)),
                 ("after.csv", new PatternStream(1000, variety: 10)));
 
-            var entries = ReadCentralDirectory(path);
+            var entries = ZipLayout.ReadCentralDirectory(path);
             Assert.Equal(uint.MaxValue, entries[0].Uncompressed32);
             Assert.NotEqual(uint.MaxValue, entries[0].Compressed32);
             Assert.Equal([(ulong)length], entries[0].Zip64Values);
@@ -60,7 +59,7 @@ public sealed class ZipStreamWriterLargeTests(ITestOutputHelper log)
                 ("after.csv", new PatternStream(1000, variety: 10)));
 
             Assert.True(new FileInfo(path).Length > FourGiB);
-            var entries = ReadCentralDirectory(path);
+            var entries = ZipLayout.ReadCentralDirectory(path);
             Assert.Equal(2, entries[0].Zip64Values.Length);                  // uncompressed, compressed
             Assert.Equal((ulong)length, entries[0].Zip64Values[0]);
             Assert.True(entries[0].Zip64Values[1] > (ulong)length);          // stored blocks add overhead
@@ -85,54 +84,5 @@ public sealed class ZipStreamWriterLargeTests(ITestOutputHelper log)
             await writer.WriteEntryAsync(name, Modified, expected.Track(name, source), CancellationToken.None);
         await writer.FinishAsync(CancellationToken.None);
         log.WriteLine($"wrote {writer.UncompressedBytes:N0} bytes into a {writer.BytesWritten:N0}-byte archive in {watch.Elapsed.TotalSeconds:F1} s");
-    }
-
-    private sealed record CentralEntry(uint Compressed32, uint Uncompressed32, uint Offset32, ulong[] Zip64Values);
-
-    /// <summary>Finds the central directory through the (Zip64) end record and returns its entries.</summary>
-    private static List<CentralEntry> ReadCentralDirectory(string path)
-    {
-        using var file = File.OpenRead(path);
-        var tail = new byte[Math.Min(file.Length, 1 << 16)];
-        file.Seek(-tail.Length, SeekOrigin.End);
-        file.ReadExactly(tail);
-        var eocd = tail.AsSpan(tail.Length - 22);
-        Assert.Equal(0x06054b50u, BinaryPrimitives.ReadUInt32LittleEndian(eocd));
-        long cdOffset = BinaryPrimitives.ReadUInt32LittleEndian(eocd[16..]);
-        long cdSize = BinaryPrimitives.ReadUInt32LittleEndian(eocd[12..]);
-        if (cdOffset == uint.MaxValue)
-        {
-            var locator = tail.AsSpan(tail.Length - 22 - 20);
-            Assert.Equal(0x07064b50u, BinaryPrimitives.ReadUInt32LittleEndian(locator));
-            var zip64EndOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(locator[8..]);
-            var zip64End = new byte[56];
-            file.Seek(zip64EndOffset, SeekOrigin.Begin);
-            file.ReadExactly(zip64End);
-            Assert.Equal(0x06064b50u, BinaryPrimitives.ReadUInt32LittleEndian(zip64End));
-            cdSize = (long)BinaryPrimitives.ReadUInt64LittleEndian(zip64End.AsSpan(40));
-            cdOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(zip64End.AsSpan(48));
-        }
-        var cd = new byte[cdSize];
-        file.Seek(cdOffset, SeekOrigin.Begin);
-        file.ReadExactly(cd);
-
-        var entries = new List<CentralEntry>();
-        for (var p = cd.AsSpan(); !p.IsEmpty;)
-        {
-            Assert.Equal(0x02014b50u, BinaryPrimitives.ReadUInt32LittleEndian(p));
-            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(p[28..]);
-            var extraLength = BinaryPrimitives.ReadUInt16LittleEndian(p[30..]);
-            var values = new List<ulong>();
-            if (extraLength > 0)
-            {
-                var extra = p.Slice(46 + nameLength, extraLength);
-                Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(extra));
-                for (var i = 4; i < extra.Length; i += 8) values.Add(BinaryPrimitives.ReadUInt64LittleEndian(extra[i..]));
-            }
-            entries.Add(new CentralEntry(BinaryPrimitives.ReadUInt32LittleEndian(p[20..]), BinaryPrimitives.ReadUInt32LittleEndian(p[24..]),
-                BinaryPrimitives.ReadUInt32LittleEndian(p[42..]), [.. values]));
-            p = p[(46 + nameLength + extraLength)..];
-        }
-        return entries;
     }
 }

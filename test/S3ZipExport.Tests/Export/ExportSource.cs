@@ -24,6 +24,10 @@ internal static class ExportSource
     public static byte[] ManyRecordsLines(int count) =>
         Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, count).Select(i => Record(i) + "\n")));
 
+    /// <summary>Records <paramref name="first"/> on of the same records as a page of offset paging (connpass's shape), with the total.</summary>
+    public static byte[] ManyRecordsPage(int first, int count, int total) =>
+        Encoding.UTF8.GetBytes($$"""{"results_available":{{total}},"events":[""" + string.Join(',', Enumerable.Range(first, count).Select(Record)) + "]}");
+
     private static string Record(int i) =>
         $$"""{"id":{{i}},"title":"イベント {{i}} \"{{i * 7919 % 10007}}\"","started_at":"2026-12-01T19:00:00+09:00","catch":"{{new string((char)('a' + i % 26), 1000)}}"}""";
 

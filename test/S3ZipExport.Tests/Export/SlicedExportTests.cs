@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
+using S3ZipExport.Export;
 using S3ZipExport.Tests.Fixtures;
 using S3ZipExport.Tests.Source;
+using S3ZipExport.Upload;
 using Xunit.Abstractions;
 
 namespace S3ZipExport.Tests.Export;
@@ -77,6 +80,94 @@ public sealed class SlicedExportTests(LocalS3Fixture s3, ITestOutputHelper log) 
         await AssertSlicesMatchOneRunAsync(_source.Url("/events"), ".csv.gz",
             [("EXPORT_FORMAT", "gzip"), ("EXPORT_COLUMNS", "id,title,catch"), ("EXPORT_COMPRESSION_THREADS", "2"), ("EXPORT_CHECKSUM", "crc32")]);
     }
+
+    [LocalS3Fact]
+    public async Task An_entry_crossing_cuts_before_the_first_part_exactly_at_a_part_boundary_and_mid_part_gives_the_CSV_of_one_run()
+    {
+        // Offset paging, one page an invocation: a page takes longer to answer than the slice, and a cut falls between
+        // pages. So the cuts fall after pages 1, 2 and 3 of ~2, ~4, ~2 and ~1 MB of CSV, stored (level none), in one entry.
+        int[] pages = [2000, 4000, 2000, 1000];
+        MapPages(pages, answerAfter: TimeSpan.FromMilliseconds(600));
+        var url = _source.Url("/pages");
+        (string, string)[] settings =
+        [
+            ("EXPORT_SOURCE_PAGING", "offset"), ("EXPORT_PAGE_SIZE", "10000"), ("EXPORT_SOURCE_MIN_INTERVAL_MS", "0"),
+            ("EXPORT_COLUMNS", "id,title,started_at,catch"), ("EXPORT_COMPRESSION_LEVEL", "none"), ("EXPORT_UPLOAD_CONCURRENCY", "2"),
+        ];
+        const string OneRunKey = "tests/one-run.zip", SlicedKey = "tests/sliced.zip";
+
+        // Where cut 2 falls, measured: the first two invocations with parts larger than the archive, then aborted.
+        var dry = new SlicedRun(SlicedEnvironment(url, "tests/dry.zip", settings)) { PartBytes = 64 * PartSizeSchedule.MiB };
+        await dry.InvokeAsync((await dry.InvokeAsync(dry.FirstPayload())).GetRawText());
+        var partBytes = (await StateAsync()).State.Upload.BytesWritten;
+        await ExportRun.InvokeAsync(SlicedEnvironment(url, "tests/dry.zip", settings), dry.AbortPayload());
+        await SlicedExportChecks.AssertNothingLeftAsync(s3);
+        Assert.True(partBytes >= PartSizeSchedule.MinPartBytes, $"{partBytes} bytes at cut 2: a part must have 5 MiB at least");
+
+        var single = await ExportRun.InvokeAsync(ExportRun.Environment(s3, url, OneRunKey, settings));
+        s3.Proxy.ClearRequests();
+        // Parts of exactly the archive at cut 2.
+        var run = new SlicedRun(SlicedEnvironment(url, SlicedKey, settings)) { PartBytes = partBytes };
+
+        // Cut 1, before the first part is full: no upload yet; the archive so far is all tail.
+        var result = await run.InvokeAsync(run.FirstPayload());
+        var (state, keys) = await StateAsync();
+        var upload = state.Upload;
+        Assert.True(upload.BytesWritten < partBytes);
+        Assert.Equal((null, 1, 0, (int)upload.BytesWritten), (upload.UploadId, upload.NextPart, upload.Parts.Count, upload.TailLength));
+        Assert.Equal([StateKeyOf(keys), state.TailKey], keys.Keys.Order());
+        Assert.Equal(upload.TailLength, keys[state.TailKey!].Length);
+        Assert.DoesNotContain(s3.Proxy.Requests, r => r.Operation is S3Operation.CreateMultipartUpload or S3Operation.UploadPart);
+
+        // Cut 2, exactly at the end of part 1: the upload is created and part 1 sent; no tail, and the last one is deleted.
+        result = await run.InvokeAsync(result.GetRawText());
+        (state, keys) = await StateAsync();
+        upload = state.Upload;
+        Assert.NotNull(upload.UploadId);
+        Assert.Equal((partBytes, 2, 0, null), (upload.BytesWritten, upload.NextPart, upload.TailLength, state.TailKey));
+        Assert.Equal([(1, partBytes)], upload.Parts.Select(p => (p.Number, p.Size)));
+        Assert.Equal([StateKeyOf(keys)], keys.Keys);
+
+        // Cut 3, mid-part: what did not fill part 2 is the tail.
+        result = await run.InvokeAsync(result.GetRawText());
+        (state, keys) = await StateAsync();
+        Assert.Equal(state.Upload.BytesWritten - partBytes, state.Upload.TailLength);
+        Assert.True(state.Upload.TailLength > 0);
+        Assert.Equal((upload.UploadId, 2, 1), (state.Upload.UploadId, state.Upload.NextPart, state.Upload.Parts.Count));
+        Assert.Equal([StateKeyOf(keys), state.TailKey], keys.Keys.Order());
+        Assert.Equal(state.Upload.TailLength, keys[state.TailKey!].Length);
+
+        var summary = await run.RunToEndAsync(result.GetRawText());
+        log.WriteLine($"parts of {partBytes:N0} bytes; {summary.GetRawText()}");
+        Assert.Equal((4, 2), (run.Invocations, summary.GetProperty("parts").GetInt32()));
+        Assert.Equal([S3Operation.CreateMultipartUpload], s3.Proxy.Requests.Where(r => r.Operation == S3Operation.CreateMultipartUpload).Select(r => r.Operation));
+        await SlicedExportChecks.AssertSameAsOneRunAsync(s3, log, (single, OneRunKey), (summary, SlicedKey), ".zip");
+    }
+
+    /// <summary>Offset paging (start from 1) over the records of <see cref="ExportSource"/>, in pages of the given sizes, each answered after a pause.</summary>
+    private void MapPages(int[] pages, TimeSpan answerAfter)
+    {
+        var total = pages.Sum();
+        _source.Map("/pages", async context =>
+        {
+            var first = int.Parse(context.Request.Query["start"].ToString(), CultureInfo.InvariantCulture) - 1;
+            var ends = pages.Select((_, i) => pages.Take(i + 1).Sum()).ToList();
+            var count = ends.FirstOrDefault(end => end > first, total) - first;
+            await Task.Delay(answerAfter, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(ExportSource.ManyRecordsPage(first, count, total), context.RequestAborted);
+        });
+    }
+
+    /// <summary>The one export state under the state prefix, and every object there with its bytes.</summary>
+    private async Task<(ExportState State, Dictionary<string, byte[]> Objects)> StateAsync()
+    {
+        var objects = await SlicedExportChecks.SnapshotStateAsync(s3);
+        var state = JsonSerializer.Deserialize(objects[StateKeyOf(objects)], ExportStateJson.Default.ExportState)!;
+        return (state, objects);
+    }
+
+    private static string StateKeyOf(Dictionary<string, byte[]> objects) => Assert.Single(objects.Keys, k => k.EndsWith("/state.json", StringComparison.Ordinal));
 
     /// <summary>
     /// Exports <paramref name="settings"/> in one run, then in slices (a cut every 0.4 s) to another key, and checks the
