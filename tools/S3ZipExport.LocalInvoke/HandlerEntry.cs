@@ -1,5 +1,6 @@
 using System.Reflection;
 using YamlDotNet.RepresentationModel;
+using static S3ZipExport.LocalInvoke.TemplateYaml;
 
 namespace S3ZipExport.LocalInvoke;
 
@@ -27,10 +28,7 @@ internal sealed record HandlerEntry(string AssemblyName, string TypeName, string
     /// </summary>
     public static HandlerEntry FromTemplate(string? templatePath)
     {
-        if (templatePath is null || !File.Exists(templatePath)) return Parse(DefaultHandler);
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(templatePath)) yaml.Load(reader);   // tags such as !Ref and !Sub are kept, not resolved
-        var root = yaml.Documents.FirstOrDefault()?.RootNode as YamlMappingNode;
+        if (TemplateYaml.Load(templatePath) is not { } root) return Parse(DefaultHandler);
 
         string? globalHandler = Scalar(Child(Child(root, "Globals"), "Function"), "Handler");
         if (Child(root, "Resources") is YamlMappingNode resources)
@@ -72,9 +70,4 @@ internal sealed record HandlerEntry(string AssemblyName, string TypeName, string
         }
         return result as Stream ?? throw new InvalidOperationException($"Handler {this} returned {result?.GetType().Name ?? "null"}, not a Stream.");
     }
-
-    private static YamlNode? Child(YamlNode? node, string key) =>
-        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
-
-    private static string? Scalar(YamlNode? node, string key) => (Child(node, key) as YamlScalarNode)?.Value;
 }

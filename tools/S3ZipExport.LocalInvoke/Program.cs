@@ -7,17 +7,21 @@ using S3ZipExport.LocalInvoke;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Settings;
 
-// Runs the function once on this machine:
-//   dotnet run --project tools/S3ZipExport.LocalInvoke -- [event.json] [--size-mb N] [--discover [--records N] | --preview [--rows N]]
+// Runs the function on this machine:
+//   dotnet run --project tools/S3ZipExport.LocalInvoke -- [event.json] [--size-mb N] [--slice-seconds N]
+//                                                          [--discover [--records N] | --preview [--rows N]]
 // With neither EXPORT_SOURCE_URL nor EXPORT_BUCKET set, it starts s3rver and a demo Connpass source of N MB
 // (default 300), exports to them and checks the ZIP it reads back; otherwise it uses the environment as it is.
 // The summary JSON goes to stdout; progress and logs go to stderr. Exit 0 on success, 1 on failure, 2 on bad usage.
+// --slice-seconds N runs the export as the state machine does, in as many invocations as it takes with a cut every
+// N seconds (SliceLoop); a failure is aborted as the state machine aborts it.
 // --discover and --preview read the first records of the source as the export would, and print what they found
 // (Discovery) or the first CSV rows (CsvPreview) on stdout; they upload nothing, need no bucket, and start no s3rver.
 
-const string Usage = "usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N] [--discover [--records N] | --preview [--rows N]]";
+const string Usage = "usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N] [--slice-seconds N] [--discover [--records N] | --preview [--rows N]]";
 string? eventPath = null;
 var sizeMB = 300.0;
+double? sliceSeconds = null;
 var mode = "export";
 int? records = null, rows = null;
 for (var i = 0; i < args.Length; i++)
@@ -26,6 +30,11 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--size-mb" when i + 1 < args.Length && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && mb > 0:
             sizeMB = mb;
+            i++;
+            break;
+        case "--slice-seconds" when sliceSeconds is null && i + 1 < args.Length
+                                    && double.TryParse(args[i + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+            sliceSeconds = seconds;
             i++;
             break;
         case "--discover" or "--preview" when mode == "export":
@@ -55,24 +64,36 @@ if ((records is not null && mode != "discover") || (rows is not null && mode != 
     Console.Error.WriteLine($"{Usage}   (--records goes with --discover, --rows with --preview)");
     return 2;
 }
+if (sliceSeconds is not null && mode != "export")
+{
+    Console.Error.WriteLine($"{Usage}   (--slice-seconds goes with an export, not with --{mode})");
+    return 2;
+}
 
 var display = new ProgressDisplay();
 var stdout = Console.OpenStandardOutput();
 EmbeddedServices? services = null;
-// Ctrl+C and SIGTERM end the process without running finally blocks: the s3rver child must not outlive it.
+// Ctrl+C and SIGTERM end the process without running finally blocks: the s3rver child must not outlive it, nor the
+// demo document's file (--slice-seconds) stay behind.
 // These handlers cannot await, so they block.
 // The signal still ends the process afterwards (context.Cancel stays false).
 using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => KillS3rver());
 using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillS3rver());
 using var onSighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => KillS3rver());
-void KillS3rver() => services?.S3?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+void KillS3rver()
+{
+    services?.DeleteDocument();
+    services?.S3?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
 try
 {
     var payload = eventPath is null ? ScheduledEvent.Now() : await File.ReadAllBytesAsync(eventPath);
     if (EmbeddedServices.AreWanted())
     {
-        services = await EmbeddedServices.StartAsync(sizeMB, withS3: mode == "export", CancellationToken.None);
+        services = await EmbeddedServices.StartAsync(sizeMB, withS3: mode == "export", resumable: sliceSeconds is not null, CancellationToken.None);
         Console.Error.WriteLine(services.S3 is null ? $"local services: demo source {services.SourceUrl}" : $"local services: {services.S3}; source {services.SourceUrl}");
+        if (services.DocumentPath is { } document)
+            Console.Error.WriteLine($"the demo document is served from {document}, with byte ranges: a later invocation reads on where the last one cut");
     }
     else
     {
@@ -85,28 +106,22 @@ try
     }
 
     var root = TryFindRepositoryRoot();
-    var handler = HandlerEntry.FromTemplate(root is null ? null : Path.Combine(root, "template.yaml"));
+    var template = root is null ? null : Path.Combine(root, "template.yaml");
+    var handler = HandlerEntry.FromTemplate(template);
     Console.Error.WriteLine($"invoking {handler} with {eventPath ?? "a scheduled event for now"}");
 
     var wall = Stopwatch.StartNew();
-    var logLines = new LogLineWriter(display.OnLogLine);
-    var originalOut = Console.Out;
-    Console.SetOut(logLines);
     byte[] summary;
-    try
+    if (sliceSeconds is { } every)
     {
-        await using var input = new MemoryStream(payload, writable: false);
-        await using var output = await handler.InvokeAsync(input);
-        using var copy = new MemoryStream();
-        await output.CopyToAsync(copy);
-        summary = copy.ToArray();
+        var statePrefix = SliceLoop.Configure(every, template);
+        var afterFailedAbort = services?.S3 is null
+            ? "its incomplete upload and state objects stay until the bucket's lifecycle rules remove them, or you do"
+            : "s3rver has neither ListMultipartUploads nor AbortMultipartUpload; its data, the upload's and the state's, is deleted when this run ends";
+        summary = await new SliceLoop((input, onLogLine) => InvokeAsync(handler, input, onLogLine), display, Console.Error, afterFailedAbort)
+            .RunAsync(payload, statePrefix, every);
     }
-    finally
-    {
-        Console.Out.Flush();
-        Console.SetOut(originalOut);
-        display.EndProgressLine();
-    }
+    else summary = await InvokeAsync(handler, payload, display.OnLogLine);
     await stdout.WriteAsync(summary);
     await stdout.WriteAsync("\n"u8.ToArray());
     await stdout.FlushAsync();
@@ -116,9 +131,12 @@ try
     {
         using var doc = JsonDocument.Parse(summary);
         var s = doc.RootElement;
-        var expected = new ArchiveCheck.Expected(s.GetProperty("bucket").GetString()!, s.GetProperty("key").GetString()!,
-            s.GetProperty("records").GetInt64(), s.GetProperty("csvBytes").GetInt64());
-        Console.Error.WriteLine(await ArchiveCheck.RunAsync(s3.Endpoint, expected, CancellationToken.None));
+        if (s.TryGetProperty("bucket", out var bucket))
+        {
+            var expected = new ArchiveCheck.Expected(bucket.GetString()!, s.GetProperty("key").GetString()!,
+                s.GetProperty("records").GetInt64(), s.GetProperty("csvBytes").GetInt64());
+            Console.Error.WriteLine(await ArchiveCheck.RunAsync(s3.Endpoint, expected, CancellationToken.None));
+        }
     }
     return 0;
 }
@@ -131,6 +149,27 @@ catch (Exception e)
 finally
 {
     if (services is not null) await services.DisposeAsync();
+}
+
+// One invocation of the handler with the payload; its log lines go to onLogLine as they come, its result is returned.
+async Task<byte[]> InvokeAsync(HandlerEntry handler, byte[] payload, Action<string> onLogLine)
+{
+    var originalOut = Console.Out;
+    Console.SetOut(new LogLineWriter(onLogLine));
+    try
+    {
+        await using var input = new MemoryStream(payload, writable: false);
+        await using var output = await handler.InvokeAsync(input);
+        using var copy = new MemoryStream();
+        await output.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+    finally
+    {
+        Console.Out.Flush();
+        Console.SetOut(originalOut);
+        display.EndProgressLine();
+    }
 }
 
 // --discover or --preview: the report on stdout; the function's own log lines (a skipped record) on stderr, as in an export.

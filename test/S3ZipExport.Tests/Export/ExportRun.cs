@@ -30,6 +30,24 @@ internal static class ExportRun
         return env;
     }
 
+    /// <summary>
+    /// The handler as the Lambda function a state machine invokes (<see cref="StateMachineRunner"/>): one instance, as
+    /// a warm execution environment keeps it, each payload handed to it and its output returned as the result. What
+    /// it throws is left to the harness, which reports it as the .NET runtime does: errorType the exception type's
+    /// name, errorMessage its message.
+    /// </summary>
+    public static Func<byte[], Task<(byte[] body, string? errorType, string? errorMessage)>> AsLambdaFunction(Dictionary<string, string?> environment)
+    {
+        var function = new Function(environment, TimeProvider.System);
+        return async payload =>
+        {
+            await using var output = await function.HandleAsync(new MemoryStream(payload, writable: false));
+            using var result = new MemoryStream();
+            await output.CopyToAsync(result);
+            return (result.ToArray(), null, null);
+        };
+    }
+
     public static async Task<JsonElement> InvokeAsync(Dictionary<string, string?> environment, string payload = ScheduledEvent)
     {
         var function = new Function(environment, TimeProvider.System);

@@ -34,3 +34,15 @@ public sealed class MotoTheoryAttribute : TheoryAttribute
         if (MotoPython.Path is null) Skip = MotoPython.MissingReason;
     }
 }
+
+/// <summary>
+/// A fact of the "LocalS3" collection that also runs a state machine (<see cref="MotoPython"/>): skipped, with the
+/// reason, where either moto_server or moto's Step Functions interpreter is missing.
+/// </summary>
+public sealed class LocalS3MotoFactAttribute : FactAttribute
+{
+    public LocalS3MotoFactAttribute()
+    {
+        Skip = LocalS3Fixture.Unavailable ?? (MotoPython.Path is null ? MotoPython.MissingReason : null);
+    }
+}

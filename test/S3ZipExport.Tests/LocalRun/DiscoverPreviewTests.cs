@@ -251,12 +251,14 @@ public sealed class DiscoverPreviewTests : IAsyncLifetime
     [InlineData("--discover --rows 5")]
     [InlineData("--preview --records 5")]
     [InlineData("--preview --rows 0")]
+    [InlineData("--preview --slice-seconds 1")]
+    [InlineData("--slice-seconds 0")]
     public async Task Options_that_do_not_go_together_are_a_usage_error(string args)
     {
         var run = await RunAsync(args.Split(' '), Settings("/events"));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N] [--discover [--records N] | --preview [--rows N]]", run.Stderr);
+        Assert.Contains("usage: S3ZipExport.LocalInvoke [event.json] [--size-mb N] [--slice-seconds N] [--discover [--records N] | --preview [--rows N]]", run.Stderr);
         Assert.Empty(_source.Requests);
     }
 }

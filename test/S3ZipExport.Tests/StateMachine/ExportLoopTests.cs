@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using S3ZipExport.Contract;
 using S3ZipExport.Export;
-using S3ZipExport.Tests.Deploy;
 using S3ZipExport.Tests.Fixtures;
 
 namespace S3ZipExport.Tests.StateMachine;
@@ -15,15 +14,8 @@ namespace S3ZipExport.Tests.StateMachine;
 /// </summary>
 public sealed class ExportLoopTests
 {
-    private static readonly string Definition = DeployFiles.PathOf(DeployFiles.StateMachine.Properties["DefinitionUri"]!.GetValue<string>());
-    private static readonly string ScheduledEvent = File.ReadAllText(DeployFiles.PathOf("events/scheduled.json"));
-    private static readonly StateMachineRunner.Options Options = new()
-    {
-        Functions = DeployFiles.StateMachine.Properties["DefinitionSubstitutions"]!.AsObject().Select(s => s.Key).ToList(),
-    };
-
-    /// <summary>The name the harness gives its one execution.</summary>
-    private const string Execution = "harness-execution";
+    private static readonly string ScheduledEvent = TemplateStateMachine.ScheduledEvent;
+    private const string Execution = TemplateStateMachine.Execution;
 
     /// <summary>
     /// Stands in for the export function as the contract describes it: a slice returns its payload with a continuation
@@ -85,7 +77,7 @@ public sealed class ExportLoopTests
     /// <summary>Runs one execution against <paramref name="function"/>, which must end in <paramref name="status"/>.</summary>
     private static async Task<StateMachineRun> RunAsync(ContractFunction function, string status)
     {
-        var run = await StateMachineRunner.RunAsync(Definition, ScheduledEvent, function.InvokeAsync, Options);
+        var run = await StateMachineRunner.RunAsync(TemplateStateMachine.Definition, ScheduledEvent, function.InvokeAsync, TemplateStateMachine.Options);
         Assert.True(run.Status == status, run.Document.ToJsonString());
         return run;
     }
