@@ -50,8 +50,9 @@ public sealed class LocalInvokeSliceAbortTests(LocalS3Fixture s3) : IAsyncLifeti
 
         await s3.AssertNothingLeftAsync(Key);
         Assert.Empty(await SlicedExportChecks.StateKeysAsync(s3));
-        // The abort looked for the export's uploads as the function does, by its key.
-        Assert.Contains(s3.Proxy.Requests, r => r.Operation == S3Operation.ListMultipartUploads && r.Succeeded);
+        // The abort looked for the uploads the export recorded, in its state folder.
+        Assert.Contains(s3.Proxy.Requests, r => r.Operation == S3Operation.ListObjects && r.Succeeded
+                                                 && Uri.UnescapeDataString(r.Query).Contains("/upload-", StringComparison.Ordinal));
     }
 
     private static Task NotFound(HttpContext context)
