@@ -37,7 +37,7 @@ internal static class ExportStages
         {
             Cut = cut,
             From = state?.Source,
-            RecordsBefore = state?.Records ?? 0,
+            RecordsBefore = state?.Counts.Records ?? 0,
         };
         // Nothing is created in S3 before the first part is full (ObjectUploadStream), so a source that answers 401
         // or 404 leaves nothing behind.
@@ -96,14 +96,17 @@ internal static class ExportStages
 
             var result = new StagesResult
             {
-                Records = records.RecordCount,
-                Rows = csv.Rows,
-                SkippedRecords = records.SkippedRecords,
-                // Up to the cut: what was read past it is read again by the next invocation, and counted then.
-                SourceBytes = records.BytesRead - records.BytesReadPastCut,
+                Counts = new ExportCounts
+                {
+                    Records = records.RecordCount,
+                    Rows = csv.Rows,
+                    SkippedRecords = records.SkippedRecords,
+                    // Up to the cut: what was read past it is read again by the next invocation, and counted then.
+                    SourceBytes = records.BytesRead - records.BytesReadPastCut,
+                    CsvBytes = csv.BytesWritten,
+                    UnencodableCharacters = csv.UnencodableCharacters,
+                },
                 SourceBytesReadAgain = records.BytesReadPastCut,
-                CsvBytes = csv.BytesWritten,
-                UnencodableCharacters = csv.UnencodableCharacters,
                 Files = files.Count,
             };
             if (cursor is null)

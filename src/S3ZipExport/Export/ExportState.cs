@@ -44,12 +44,8 @@ internal sealed record ExportState
     /// <summary>Data rows in the open CSV file.</summary>
     public long RowsInFile { get; init; }
 
-    public long Records { get; init; }
-    public long Rows { get; init; }
-    public long SkippedRecords { get; init; }
-    public long SourceBytes { get; init; }
-    public long CsvBytes { get; init; }
-    public long UnencodableCharacters { get; init; }
+    /// <summary>The export's counts so far, the invocation that saved this state included.</summary>
+    public required ExportCounts Counts { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]

@@ -43,7 +43,7 @@ internal static class SlicedExport
         var invocation = (state?.Invocations ?? 0) + 1;
         if (invocation > plan.Run.MaxInvocations)
             throw new ExportFailedException($"The export has taken {state!.Invocations} invocations, the most {SettingNames.MaxInvocations}={plan.Run.MaxInvocations} allows, " +
-                                            $"after {state.Records:N0} records and {state.Upload.BytesWritten / 1e6:N1} MB of archive; it is stopped. Raise the limit, or split the export.");
+                                            $"after {state.Counts.Records:N0} records and {state.Upload.BytesWritten / 1e6:N1} MB of archive; it is stopped. Raise the limit, or split the export.");
 
         var uploads = new S3UploadClient(s3, plan.Upload);
         await AbortUploadsNotInStateAsync(store, uploads, state, ct);
@@ -51,7 +51,7 @@ internal static class SlicedExport
         if (state is not null)
             JsonLog.Info("export resumed", new Dictionary<string, object?>
             {
-                ["invocation"] = invocation, ["state"] = store.Location, ["records"] = state.Records, ["zipBytes"] = state.Upload.BytesWritten,
+                ["invocation"] = invocation, ["state"] = store.Location, ["records"] = state.Counts.Records, ["zipBytes"] = state.Upload.BytesWritten,
             });
         using var cut = new CutSignal(plan.Run.CutAfter);
         var resume = state is null ? null : new ExportStages.Resume(state, tail);
@@ -69,7 +69,7 @@ internal static class SlicedExport
         {
             ["invocation"] = invocation,
             ["state"] = store.Location,
-            ["records"] = next.Records,
+            ["records"] = next.Counts.Records,
             ["parts"] = next.Upload.Parts.Count,
             ["zipBytes"] = next.Upload.BytesWritten,
             ["tailBytes"] = next.Upload.TailLength,
@@ -143,11 +143,6 @@ internal static class SlicedExport
         TailKey = tailKey,
         Files = result.Files,
         RowsInFile = result.RowsInFile,
-        Records = (before?.Records ?? 0) + result.Records,
-        Rows = (before?.Rows ?? 0) + result.Rows,
-        SkippedRecords = (before?.SkippedRecords ?? 0) + result.SkippedRecords,
-        SourceBytes = (before?.SourceBytes ?? 0) + result.SourceBytes,
-        CsvBytes = (before?.CsvBytes ?? 0) + result.CsvBytes,
-        UnencodableCharacters = (before?.UnencodableCharacters ?? 0) + result.UnencodableCharacters,
+        Counts = result.Counts.After(before?.Counts),
     };
 }

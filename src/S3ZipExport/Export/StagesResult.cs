@@ -22,14 +22,10 @@ internal sealed record StagesResult
     public int Files { get; init; }
     public long RowsInFile { get; init; }
 
-    public long Records { get; init; }
-    public long Rows { get; init; }
-    public long SkippedRecords { get; init; }
-    public long SourceBytes { get; init; }
+    /// <summary>This invocation's records, rows and bytes (source bytes up to the cut).</summary>
+    public required ExportCounts Counts { get; init; }
     /// <summary>Source bytes read past the cut, to be read again by the next invocation.</summary>
     public long SourceBytesReadAgain { get; init; }
-    public long CsvBytes { get; init; }
-    public long UnencodableCharacters { get; init; }
     public long ZipBytes { get; init; }
     public int Parts { get; init; }
 
