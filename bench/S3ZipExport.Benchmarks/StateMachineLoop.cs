@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using S3ZipExport.Contract;
 
 namespace S3ZipExport.Benchmarks;
@@ -42,24 +43,12 @@ internal static class StateMachineLoop
     public static byte[] FirstPayload(DateTimeOffset now, string execution)
     {
         var time = now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        var scheduled = new JsonObject
         {
-            json.WriteStartObject();
-            json.WriteStartObject(SlicedExportPayload.Event);
-            json.WriteString("version", "0");
-            json.WriteString("id", execution);
-            json.WriteString("detail-type", "Scheduled Event");
-            json.WriteString("source", "aws.scheduler");
-            json.WriteString("time", time);
-            json.WriteStartObject("detail");
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteString(SlicedExportPayload.Execution, execution);
-            json.WriteString(SlicedExportPayload.StartedAt, time);
-            json.WriteEndObject();
-        }
-        return buffer.ToArray();
+            ["version"] = "0", ["id"] = execution, ["detail-type"] = "Scheduled Event", ["source"] = "aws.scheduler", ["time"] = time,
+            ["detail"] = new JsonObject(),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(SlicedExportPayload.First(scheduled, execution, time));
     }
 }
 

@@ -14,6 +14,7 @@ namespace S3ZipExport.LocalInvoke;
 /// the function's own "export cut" and "export resumed" lines, and every "export started" after the first, are folded
 /// into it.
 /// </summary>
+/// <param name="invoke">Invokes the function with a payload, its log lines to the given callback; ends the progress line when it returns or throws.</param>
 /// <param name="afterFailedAbort">What becomes of an export whose abort failed, said after that failure.</param>
 internal sealed class SliceLoop(Func<byte[], Action<string>, Task<byte[]>> invoke, ProgressDisplay display, TextWriter status, string afterFailedAbort)
 {
@@ -52,12 +53,7 @@ internal sealed class SliceLoop(Func<byte[], Action<string>, Task<byte[]>> invok
             $"execution {execution}: a cut every {sliceSeconds} s ({SettingNames.SliceSeconds}), state kept under {statePrefix} ({SettingNames.StatePrefix})"));
 
         // The Begin state: {"event": the execution's input, "execution": its name, "startedAt": its start}.
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            [SlicedExportPayload.Event] = eventNode.DeepClone(),
-            [SlicedExportPayload.Execution] = execution,
-            [SlicedExportPayload.StartedAt] = startedAt,
-        });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(SlicedExportPayload.First(eventNode, execution, startedAt));
         _wall.Start();
         for (var invocation = 1; ; invocation++)
         {
@@ -75,12 +71,10 @@ internal sealed class SliceLoop(Func<byte[], Action<string>, Task<byte[]>> invok
             }
             catch (Exception e)
             {
-                display.EndProgressLine();
                 status.WriteLine($"invocation {invocation}: failed after {Seconds(_wall.Elapsed - started)}: {e.GetType().Name}: {e.Message}");
                 await AbortAsync(e, eventNode, execution, startedAt);
                 throw;
             }
-            display.EndProgressLine();
             var counts = _cut is { } c ? $"{Count(c.Records, "record")}, {Count(c.Parts, "part")}" : "records and parts not reported";
             status.WriteLine($"invocation {invocation}: {counts}, {Seconds(_wall.Elapsed - started)} ({Seconds(_wall.Elapsed)} in all), {(more ? "cut" : "done")}");
             if (!more) return result;
@@ -95,13 +89,8 @@ internal sealed class SliceLoop(Func<byte[], Action<string>, Task<byte[]>> invok
     private async Task AbortAsync(Exception failure, JsonNode eventNode, string execution, string startedAt)
     {
         var cause = new JsonObject { ["errorType"] = failure.GetType().Name, ["errorMessage"] = failure.Message };
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
-        {
-            [SlicedExportPayload.Abort] = new JsonObject { ["Error"] = failure.GetType().Name, ["Cause"] = cause.ToJsonString() },
-            [SlicedExportPayload.Event] = eventNode.DeepClone(),
-            [SlicedExportPayload.Execution] = execution,
-            [SlicedExportPayload.StartedAt] = startedAt,
-        });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            SlicedExportPayload.AbortOf(failure.GetType().Name, cause.ToJsonString(), eventNode, execution, startedAt));
         try
         {
             var result = await invoke(payload, display.OnLogLine);
@@ -112,7 +101,6 @@ internal sealed class SliceLoop(Func<byte[], Action<string>, Task<byte[]>> invok
         }
         catch (Exception e)
         {
-            display.EndProgressLine();
             status.WriteLine($"the abort failed too: {e.GetType().Name}: {e.Message}");
             status.WriteLine(afterFailedAbort);
         }

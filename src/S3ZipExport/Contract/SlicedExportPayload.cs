@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace S3ZipExport.Contract;
 
 /// <summary>
@@ -24,7 +26,7 @@ internal static class SlicedExportPayload
     /// <summary>The Step Functions execution's name: one export, whatever the number of its invocations.</summary>
     public const string Execution = "execution";
 
-    /// <summary>When the execution started (ISO 8601): uploads of the key started since then are this export's.</summary>
+    /// <summary>When the execution started (ISO 8601), as the state machine's Begin state passes it on.</summary>
     public const string StartedAt = "startedAt";
 
     /// <summary>Present in a slice's result when the export is not finished: the next slice's payload carries it back.</summary>
@@ -44,4 +46,23 @@ internal static class SlicedExportPayload
 
     /// <summary>In the result of an abort.</summary>
     public const string Aborted = "aborted";
+
+    /// <summary>
+    /// The first payload, as the definition's Begin state builds it: for those who drive the function the way the
+    /// state machine does (the local invoker's --slice-seconds, the benchmark's --sliced).
+    /// </summary>
+    public static JsonObject First(JsonNode @event, string execution, string startedAt) => new()
+    {
+        [Event] = @event.DeepClone(),
+        [Execution] = execution,
+        [StartedAt] = startedAt,
+    };
+
+    /// <summary>The payload of the definition's Abort state: the caught error (Error, and Cause as Step Functions gives it) and the first payload's fields.</summary>
+    public static JsonObject AbortOf(string error, string cause, JsonNode @event, string execution, string startedAt)
+    {
+        var payload = new JsonObject { [Abort] = new JsonObject { ["Error"] = error, ["Cause"] = cause } };
+        foreach (var (name, value) in First(@event, execution, startedAt).ToList()) payload[name] = value?.DeepClone();
+        return payload;
+    }
 }

@@ -32,12 +32,8 @@ internal sealed class SlicedRun(Dictionary<string, string?> environment)
     public long? PartBytes { get; init; }
 
     /// <summary>The first payload: the event, as the state machine's first state builds it.</summary>
-    public string FirstPayload(string scheduledEvent = ExportRun.ScheduledEvent) => new JsonObject
-    {
-        ["event"] = JsonNode.Parse(scheduledEvent),
-        ["execution"] = Execution,
-        ["startedAt"] = StartedAt.ToString("O"),
-    }.ToJsonString();
+    public string FirstPayload(string scheduledEvent = ExportRun.ScheduledEvent) =>
+        SlicedExportPayload.First(JsonNode.Parse(scheduledEvent)!, Execution, StartedAt.ToString("O")).ToJsonString();
 
     /// <summary>Invokes once with <paramref name="payload"/>; returns the result (a continuation, or the summary).</summary>
     public async Task<JsonElement> InvokeAsync(string payload)
@@ -78,11 +74,6 @@ internal sealed class SlicedRun(Dictionary<string, string?> environment)
     }
 
     /// <summary>The payload that aborts this export for <paramref name="error"/>, as the state machine's Abort state builds it.</summary>
-    public string AbortPayload(string error = "SourceException", string scheduledEvent = ExportRun.ScheduledEvent) => new JsonObject
-    {
-        ["abort"] = new JsonObject { ["Error"] = error, ["Cause"] = "a test" },
-        ["event"] = JsonNode.Parse(scheduledEvent),
-        ["execution"] = Execution,
-        ["startedAt"] = StartedAt.ToString("O"),
-    }.ToJsonString();
+    public string AbortPayload(string error = "SourceException", string scheduledEvent = ExportRun.ScheduledEvent) =>
+        SlicedExportPayload.AbortOf(error, "a test", JsonNode.Parse(scheduledEvent)!, Execution, StartedAt.ToString("O")).ToJsonString();
 }
