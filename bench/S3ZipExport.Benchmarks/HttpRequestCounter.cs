@@ -33,17 +33,23 @@ internal sealed class HttpRequestCounter : IDisposable
     /// <summary>Requests so far by kind, e.g. "state PUT" = 3.</summary>
     public Dictionary<string, int> Counts => new(_counts, StringComparer.Ordinal);
 
-    /// <summary>"state GET", "tail PUT", "upload POST", "source GET" or "other GET": what a request to <paramref name="uri"/> is for.</summary>
+    /// <summary>"state GET", "tail PUT", "state record PUT", "state list GET", "upload POST", "source GET" or "other GET": what a request to <paramref name="uri"/> is for.</summary>
     public static string KindOf(string method, Uri uri, Uri s3Endpoint, Uri? source, string? statePrefix)
     {
         var what = "other";
         if (source is not null && uri.Authority == source.Authority) what = "source";
         else if (uri.Authority == s3Endpoint.Authority)
         {
-            // Path style: /bucket/key. The state's objects are the prefix's state.json and tail-NNNNN.bin.
+            // Path style: /bucket/key. The state's objects are the prefix's state.json, tail-NNNNN.bin and upload-ID
+            // records; listing the folder (ListObjectsV2) names the prefix in the query.
             var path = Uri.UnescapeDataString(uri.AbsolutePath);
+            var query = Uri.UnescapeDataString(uri.Query);
             var underPrefix = statePrefix is not null && path.Contains("/" + statePrefix, StringComparison.Ordinal);
-            what = !underPrefix ? "upload" : path.EndsWith("/state.json", StringComparison.Ordinal) ? "state" : "tail";
+            what = statePrefix is not null && query.Contains("prefix=" + statePrefix, StringComparison.Ordinal) ? "state list"
+                : !underPrefix ? "upload"
+                : path.EndsWith("/state.json", StringComparison.Ordinal) ? "state"
+                : path.Contains("/upload-", StringComparison.Ordinal) ? "state record"
+                : "tail";
         }
         return $"{what} {method}";
     }

@@ -93,6 +93,8 @@ public class BenchmarkToolTests
     [InlineData("PUT", "http://127.0.0.1:9000/bench/bench-state/0a1b/state.json", "state PUT")]
     [InlineData("PUT", "http://127.0.0.1:9000/bench/bench-state/0a1b/tail-00001.bin", "tail PUT")]
     [InlineData("DELETE", "http://127.0.0.1:9000/bench/bench-state/0a1b/tail-00001.bin", "tail DELETE")]
+    [InlineData("PUT", "http://127.0.0.1:9000/bench/bench-state/0a1b/upload-dTZv", "state record PUT")]
+    [InlineData("GET", "http://127.0.0.1:9000/bench/?list-type=2&prefix=bench-state%2F0a1b%2Fupload-", "state list GET")]
     [InlineData("PUT", "http://127.0.0.1:9000/bench/bench/export-300mb-2.zip?partNumber=1&uploadId=*", "upload PUT")]
     [InlineData("POST", "http://127.0.0.1:9000/bench/bench/export-300mb-2.zip?uploads", "upload POST")]
     [InlineData("GET", "http://127.0.0.1:7000/events.json?size_mb=*", "source GET")]
