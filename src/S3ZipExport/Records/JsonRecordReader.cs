@@ -67,7 +67,6 @@ internal sealed partial class JsonRecordReader(Stream body, IReadOnlyList<string
             if (_phase is not (Phase.Done or Phase.Cut) && Window.Offset == before && Window.IsFinal)
                 throw Truncated();
         }
-        if (_phase == Phase.Cut) CutAt = Window.Offset;
     }
 
     private void Parse(IRecordSink sink)
