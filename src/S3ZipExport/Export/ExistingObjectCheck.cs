@@ -14,7 +14,19 @@ namespace S3ZipExport.Export;
 /// </summary>
 internal static class ExistingObjectCheck
 {
-    public static async Task<bool> ExistsAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
+    /// <summary>
+    /// Whether the export is to be skipped: the key exists and EXPORT_IF_EXISTS=skip. With =fail an existing key is an
+    /// error; with =overwrite (the default) the key is not looked at.
+    /// </summary>
+    public static async Task<bool> SkipsAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
+    {
+        if (target.IfExists == IfExists.Overwrite || !await ExistsAsync(s3, target, ct)) return false;
+        if (target.IfExists == IfExists.Fail)
+            throw new ExportFailedException($"s3://{target.Bucket}/{target.Key} already exists and {SettingNames.IfExists}=fail.");
+        return true;
+    }
+
+    private static async Task<bool> ExistsAsync(IAmazonS3 s3, UploadOptions target, CancellationToken ct)
     {
         var request = new GetObjectMetadataRequest { BucketName = target.Bucket, Key = target.Key };
         try

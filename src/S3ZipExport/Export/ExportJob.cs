@@ -19,12 +19,7 @@ internal static class ExportJob
     {
         var clock = Stopwatch.StartNew();
         var target = plan.Upload;
-        if (target.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, target, ct))
-        {
-            if (target.IfExists == IfExists.Fail)
-                throw new ExportFailedException($"s3://{target.Bucket}/{target.Key} already exists and {SettingNames.IfExists}=fail.");
-            return ExportSummaries.Skipped(target, clock.Elapsed);
-        }
+        if (await ExistingObjectCheck.SkipsAsync(s3, target, ct)) return ExportSummaries.Skipped(target, clock.Elapsed);
 
         using var deadline = new CancellationTokenSource(plan.Run.StopAfter ?? Timeout.InfiniteTimeSpan);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);

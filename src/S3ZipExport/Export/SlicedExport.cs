@@ -33,12 +33,9 @@ internal static class SlicedExport
         var state = await store.LoadAsync(ct);
         if (state is null && slice.StateLocation is not null)
             throw new ExportFailedException($"The state of this export, {store.Location}, is gone (aborted, or expired by the bucket's lifecycle rule); run the export again.");
-        if (state is null && plan.Upload.IfExists != IfExists.Overwrite && await ExistingObjectCheck.ExistsAsync(s3, plan.Upload, ct))
-        {
-            if (plan.Upload.IfExists == IfExists.Fail)
-                throw new ExportFailedException($"s3://{plan.Upload.Bucket}/{plan.Upload.Key} already exists and {SettingNames.IfExists}=fail.");
+        // Looked at before the first invocation only, as a one-run export looks before any work (=fail's conditional Complete guards the key after).
+        if (state is null && await ExistingObjectCheck.SkipsAsync(s3, plan.Upload, ct))
             return new Outcome(ExportSummaries.Skipped(plan.Upload, clock.Elapsed), null, 0);
-        }
         CheckResumable(plan, state, store);
         var invocation = (state?.Invocations ?? 0) + 1;
         if (invocation > plan.Run.MaxInvocations)
