@@ -162,9 +162,7 @@ internal sealed class ObjectUploadStream : Stream
     /// </summary>
     public async Task AbortAsync()
     {
-        _finished = true;
-        await _stop.CancelAsync();
-        try { await Task.WhenAll(_inFlight); } catch { /* their errors are the reason we abort, or its consequence */ }
+        await StopAsync();
         if (_uploadId is not { } uploadId) return;
         for (var attempt = 1; attempt <= AbortAttempts; attempt++)
         {
