@@ -3,7 +3,7 @@ using S3ZipExport.Benchmarks;
 using S3ZipExport.LocalServices;
 
 // Throughput and memory of the exporter on this machine, as Lambda would run it at a memory size; asserts nothing.
-//   dotnet run -c Release --project bench/S3ZipExport.Benchmarks -- --size-mb N [--level optimal|fastest]
+//   bash scripts/bench.sh --size-mb N [--level optimal|fastest]   (publishes this project as the function is deployed, then runs it)
 //       [--threads K|default] [--stage export|compress|csv|parse|checksum] [--part-mib 8] [--concurrency 4]
 //       [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] [--results DIR]
 //       [--sliced SECONDS]
