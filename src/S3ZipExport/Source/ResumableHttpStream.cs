@@ -21,6 +21,7 @@ internal sealed class ResumableHttpStream : Stream
     private HttpResponseMessage _response;
     private Stream _body;
     private long _position;
+    private bool _ended;   // BodyEnded was called for the last answer (see Ended)
     private CancellationTokenSource? _stall;   // the read timeout; reused from read to read
     private CancellationToken _stallLinkedTo;
 
@@ -45,8 +46,6 @@ internal sealed class ResumableHttpStream : Stream
 
     /// <summary>Bytes handed to the reader so far; the offset a resume asks for.</summary>
     public long BytesRead => _position;
-
-    public bool CanResume => _ifRange is not null;
 
     /// <summary>The validator a later request may continue this body with (If-Range), as text; null when it cannot.</summary>
     public string? ResumeValidator => _ifRange switch
@@ -103,7 +102,7 @@ internal sealed class ResumableHttpStream : Stream
             {
                 var read = await ReadWithinTimeoutAsync(buffer, ct);
                 _position += read;
-                if (read == 0 && buffer.Length > 0) _sender.BodyEnded();
+                if (read == 0 && buffer.Length > 0) Ended();
                 return read;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && TransientFailure.IsTransient(e))
@@ -196,6 +195,17 @@ internal sealed class ResumableHttpStream : Stream
             ? new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(validator))
             : new RangeConditionHeaderValue(DateTimeOffset.Parse(validator, System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// The answer ended: at its last byte, or when it is let go unread to its end (a cut, a failure). Once, so the
+    /// interval to the next request counts from the last byte, not from when the reader got round to disposing.
+    /// </summary>
+    private void Ended()
+    {
+        if (_ended) return;
+        _ended = true;
+        _sender.BodyEnded();
+    }
+
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("The source is read asynchronously only.");
 
@@ -219,7 +229,7 @@ internal sealed class ResumableHttpStream : Stream
             _body.Dispose();
             _response.Dispose();
             _stall?.Dispose();
-            _sender.BodyEnded();
+            Ended();
         }
         base.Dispose(disposing);
     }
@@ -229,7 +239,7 @@ internal sealed class ResumableHttpStream : Stream
         await _body.DisposeAsync();
         _response.Dispose();
         _stall?.Dispose();
-        _sender.BodyEnded();
+        Ended();
         await base.DisposeAsync();
     }
 }
