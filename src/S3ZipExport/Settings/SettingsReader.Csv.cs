@@ -16,6 +16,12 @@ internal sealed partial class SettingsReader
 
     private static readonly Dictionary<string, CsvNewline> Newlines = new() { ["crlf"] = CsvNewline.CrLf, ["lf"] = CsvNewline.Lf };
 
+    /// <summary>The setting's value for an encoding, as EXPORT_CSV_ENCODING takes it (for the start line).</summary>
+    public static string ValueOf(CsvEncoding encoding) => Encodings.First(p => p.Value == encoding).Key;
+
+    /// <summary>The setting's value for a newline, as EXPORT_CSV_NEWLINE takes it.</summary>
+    public static string ValueOf(CsvNewline newline) => Newlines.First(p => p.Value == newline).Key;
+
     private CsvFormat ReadCsvFormat(IReadOnlyList<ColumnSpec> columns)
     {
         var defaults = CsvFormat.Default;

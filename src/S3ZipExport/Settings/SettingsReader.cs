@@ -106,6 +106,9 @@ internal sealed partial class SettingsReader
         ["crc32"] = FullObjectChecksum.Crc32,
     };
 
+    /// <summary>The setting's value for a checksum, as EXPORT_CHECKSUM takes it (for the start line).</summary>
+    public static string ValueOf(FullObjectChecksum checksum) => Checksums.First(p => p.Value == checksum).Key;
+
     private ArchiveOptions ReadArchive(int? memoryMB)
     {
         var defaults = new ArchiveOptions();

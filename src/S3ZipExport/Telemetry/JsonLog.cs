@@ -54,8 +54,19 @@ internal static class JsonLog
         WriteLine(JsonSerializer.Serialize(line, Options));
     }
 
-    /// <summary>A CloudWatch Embedded Metric Format object: CloudWatch Logs turns it into metrics, no agent needed.</summary>
-    public static void Metrics(IReadOnlyDictionary<string, object?> emf) => WriteLine(JsonSerializer.Serialize(emf, Options));
+    /// <summary>
+    /// A CloudWatch Embedded Metric Format object: CloudWatch Logs turns it into metrics, no agent needed. It carries
+    /// the run's fields too, as properties beside the metrics (EMF keeps keys its directive does not name), so a query
+    /// by eventId finds it with the run's other lines.
+    /// </summary>
+    public static void Metrics(IReadOnlyDictionary<string, object?> emf)
+    {
+        var line = new Dictionary<string, object?>(emf);
+        if (Run.Value is { } run)
+            lock (run.Fields)
+                foreach (var (name, value) in run.Fields) line.TryAdd(name, value);
+        WriteLine(JsonSerializer.Serialize(line, Options));
+    }
 
     private static void WriteLine(string text)
     {

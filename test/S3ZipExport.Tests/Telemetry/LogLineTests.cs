@@ -46,6 +46,15 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         Assert.Equal("tests/logs-日本.zip", started.GetProperty("key").GetString());
         Assert.Equal("Information", started.GetProperty("level").GetString());
         Assert.True(started.GetProperty("bufferMiB").GetDouble() >= 8 * 5, "the start line states the buffers' memory bound");
+        // The effective settings, as the settings take them (defaults here), and the memory figures.
+        foreach (var (name, value) in new[]
+                 {
+                     ("format", "zip"), ("checksum", "crc64nvme"), ("csvEncoding", "utf-8"), ("csvDelimiter", ","), ("csvNewline", "crlf"),
+                     ("recordsPath", "events"), ("sourceFormat", "json"), ("onBadRecord", "fail"), ("entryName", "events.csv"),
+                 })
+            Assert.Equal(value, started.GetProperty(name).GetString());
+        foreach (var name in new[] { "maxBufferMiB", "memoryLimitMiB", "maxPartMiB", "maxRecordMiB", "capacityGiB", "partSizeMiB", "compressionThreads" })
+            Assert.True(started.TryGetProperty(name, out _), $"the start line lacks {name}");
 
         var progress = lines.Where(l => Message(l) == "export progress").ToList();
         Assert.NotEmpty(progress);
@@ -61,6 +70,9 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         Assert.Equal("S3ZipExport", directive.GetProperty("Namespace").GetString());
         Assert.Equal("FunctionName", directive.GetProperty("Dimensions")[0][0].GetString());
         Assert.Equal("nightly-export", emf.GetProperty("FunctionName").GetString());
+        // The metrics line says which run it belongs to, like every other line.
+        Assert.Equal(started.GetProperty("eventId").GetString(), emf.GetProperty("eventId").GetString());
+        Assert.Equal("tests/logs-日本.zip", emf.GetProperty("key").GetString());
         var metricNames = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
         Assert.Equal(["Records", "SkippedRecords", "CsvBytes", "ZipBytes", "Parts", "DurationMs", "PeakMemoryMB"], metricNames);
         foreach (var name in metricNames) Assert.Equal(JsonValueKind.Number, emf.GetProperty(name!).ValueKind);
