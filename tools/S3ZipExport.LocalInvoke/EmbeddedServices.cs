@@ -48,9 +48,9 @@ internal sealed class EmbeddedServices : IAsyncDisposable
             if (resumable)
             {
                 document = await WriteDocumentAsync(sizeMB, ct);
-                source = await DemoSourceServer.ServeFileAsync(document, 0, ct);
+                source = await DemoSourceServer.ServeFileAsync(document, 0, ct: ct);
             }
-            else source = await DemoSourceServer.StartAsync(0, ct);
+            else source = await DemoSourceServer.StartAsync(0, ct: ct);
         }
         catch
         {

@@ -41,28 +41,31 @@ public sealed class DemoSourceServer : IAsyncDisposable
     public static Uri EventsUrl(Uri baseUrl, double sizeMB) =>
         new(baseUrl, $"{EventsPath.TrimStart('/')}?size_mb={sizeMB.ToString(CultureInfo.InvariantCulture)}");
 
-    /// <summary>Starts listening on 127.0.0.1, generating documents on request; port 0 picks a free one.</summary>
-    public static Task<DemoSourceServer> StartAsync(int port = 0, CancellationToken ct = default) =>
-        StartAsync(port, app => app.MapGet(EventsPath, ServeEventsAsync), ct);
+    /// <summary>
+    /// Starts listening on <paramref name="address"/> (127.0.0.1 unless given: 0.0.0.0 lets a container reach it),
+    /// generating documents on request; port 0 picks a free one.
+    /// </summary>
+    public static Task<DemoSourceServer> StartAsync(int port = 0, IPAddress? address = null, CancellationToken ct = default) =>
+        StartAsync(port, address, app => app.MapGet(EventsPath, ServeEventsAsync), ct);
 
-    /// <summary>Starts listening on 127.0.0.1, sending the file at <paramref name="documentPath"/> for every request.</summary>
-    public static Task<DemoSourceServer> ServeFileAsync(string documentPath, int port = 0, CancellationToken ct = default)
+    /// <summary>Starts listening as <see cref="StartAsync(int, IPAddress?, CancellationToken)"/>, sending the file at <paramref name="documentPath"/> for every request.</summary>
+    public static Task<DemoSourceServer> ServeFileAsync(string documentPath, int port = 0, IPAddress? address = null, CancellationToken ct = default)
     {
         var file = new FileInfo(documentPath);
         if (!file.Exists) throw new FileNotFoundException($"The document to serve, {file.FullName}, does not exist.", file.FullName);
         // Length and time of the file name its version: a document rewritten in place gets a new ETag.
         var etag = new EntityTagHeaderValue($"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
-        return StartAsync(port, app => app.MapGet(EventsPath, () =>
+        return StartAsync(port, address, app => app.MapGet(EventsPath, () =>
             Results.File(file.FullName, "application/json; charset=utf-8", lastModified: file.LastWriteTimeUtc, entityTag: etag,
                 enableRangeProcessing: true)), ct);
     }
 
-    private static async Task<DemoSourceServer> StartAsync(int port, Action<WebApplication> map, CancellationToken ct)
+    private static async Task<DemoSourceServer> StartAsync(int port, IPAddress? address, Action<WebApplication> map, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // Nothing on stdout: the local invoker reads the function's log lines there.
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(address ?? IPAddress.Loopback, port));
         // The host's default lifetime takes over Ctrl+C and SIGTERM to stop itself, which would leave the process
         // that embeds this server running; its owner decides when it stops.
         builder.Services.AddSingleton<IHostLifetime, OwnerControlledLifetime>();
@@ -70,8 +73,8 @@ public sealed class DemoSourceServer : IAsyncDisposable
         map(app);
         await app.StartAsync(ct);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new DemoSourceServer(app, new Uri(address.TrimEnd('/') + "/"));
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new DemoSourceServer(app, new Uri(bound.TrimEnd('/') + "/"));
     }
 
     private static async Task ServeEventsAsync(HttpContext context)

@@ -79,7 +79,7 @@ public sealed class ConnpassDemoDataTests
     [Fact]
     public async Task Source_server_streams_the_document_chunked_as_JSON()
     {
-        await using var server = await DemoSourceServer.StartAsync(0, CancellationToken.None);
+        await using var server = await DemoSourceServer.StartAsync(0);
         using var http = new HttpClient();
         using var response = await http.GetAsync(server.EventsUrl(0.2));
 
