@@ -101,11 +101,27 @@ public class ReadmeDefaultsTests
     public void Every_setting_has_its_default_in_the_README() =>
         Assert.Equal(Effective.Keys.Order(), ReadmeDefaults().Select(d => d.Name).Order());
 
+    [Fact]
+    public void The_settings_the_README_says_a_payload_may_not_change_are_the_ones_the_function_refuses()
+    {
+        // The table marks them "Environment only"; the paragraph on manual payloads names them all.
+        var marked = SettingRows().Where(r => r.Line.TrimEnd().EndsWith("Environment only |", StringComparison.Ordinal)).Select(r => r.Name);
+        Assert.Equal(SettingNames.EnvironmentOnly.Order(), marked.Order());
+        var readme = File.ReadAllText(Path.Combine(DeployFiles.Root, "README.md"));
+        var start = readme.IndexOf("**What a manual payload may change.**", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README's paragraph on manual payloads is gone");
+        var paragraph = readme[start..readme.IndexOf("\n- Its `EXPORT_SOURCE_URL`", start, StringComparison.Ordinal)];
+        foreach (var name in SettingNames.EnvironmentOnly)
+            Assert.True(paragraph.Contains($"`{name}`", StringComparison.Ordinal), $"the paragraph on manual payloads does not name {name}");
+    }
+
     private static IEnumerable<(string Name, string Cell)> ReadmeDefaults() =>
+        SettingRows().Select(r => (r.Name, r.Line.Split('|')[2].Trim()));
+
+    private static IEnumerable<(string Name, string Line)> SettingRows() =>
         File.ReadAllLines(Path.Combine(DeployFiles.Root, "README.md"))
             .Where(l => l.StartsWith("| `EXPORT_", StringComparison.Ordinal) || l.StartsWith("| `AWS_ENDPOINT", StringComparison.Ordinal))
-            .Select(l => l.Split('|'))
-            .Select(cells => (cells[1].Trim().Trim('`'), cells[2].Trim()));
+            .Select(l => (l.Split('|')[1].Trim().Trim('`'), l));
 
     private static ExportPlan Read(Dictionary<string, string> environment) =>
         SettingsReader.Read(environment.ToDictionary(e => e.Key, e => (string?)e.Value),

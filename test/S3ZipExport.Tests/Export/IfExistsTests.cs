@@ -52,6 +52,20 @@ public sealed class IfExistsTests : IAsyncLifetime
         Assert.True(summary.GetProperty("skipped").GetBoolean());
         Assert.Empty(_source.Requests);
         Assert.Contains("first run", Unzip(await DownloadAsync("skip.zip")));
+        // As the README says: the same fields as any summary, with nothing uploaded there is no checksum or ETag.
+        Assert.Equal(SummaryFields.Documented.Order(), summary.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var name in new[] { "etag", "checksumAlgorithm", "checksum" })
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.GetProperty(name).ValueKind);
+    }
+
+    [LocalS3Fact]
+    public async Task A_summary_has_the_fields_the_README_lists_and_a_one_run_export_counts_one_invocation()
+    {
+        var summary = await ExportAsync("/v1", "fields.zip", "overwrite");
+        Assert.Equal(SummaryFields.Documented.Order(), summary.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(1, summary.GetProperty("invocations").GetInt32());
+        Assert.Equal("CRC64NVME", summary.GetProperty("checksumAlgorithm").GetString());
+        Assert.False(summary.GetProperty("skipped").GetBoolean());
     }
 
     [LocalS3Fact]
