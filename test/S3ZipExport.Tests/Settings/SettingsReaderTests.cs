@@ -89,6 +89,17 @@ public class SettingsReaderTests
     [InlineData("EXPORT_MAX_ROWS_PER_FILE", "-1", "whole number")]
     [InlineData("EXPORT_ENTRY_PER_SOURCE", "yes", "true or false")]
     [InlineData("EXPORT_ON_BAD_RECORD", "ignore", "one of fail, skip")]
+    [InlineData("EXPORT_CHECKSUM", "sha256", "one of crc64nvme, crc32")]
+    [InlineData("EXPORT_COMPRESSION_THREADS", "0", "from 1 to 64")]
+    [InlineData("EXPORT_COMPRESSION_THREADS", "65", "from 1 to 64")]
+    [InlineData("EXPORT_PROGRESS_SECONDS", "-1", "whole number from 0 to 3600")]
+    [InlineData("EXPORT_PROGRESS_SECONDS", "2.5", "whole number from 0 to 3600")]
+    [InlineData("EXPORT_SLICE_SECONDS", "0.05", "from 0.1 to 86400")]
+    [InlineData("EXPORT_SLICE_SECONDS", "0", "from 0.1 to 86400")]
+    [InlineData("EXPORT_MAX_INVOCATIONS", "0", "from 1 to 10000")]
+    [InlineData("EXPORT_MAX_INVOCATIONS", "10001", "from 1 to 10000")]
+    [InlineData("EXPORT_STATE_PREFIX", "exports-state", "ending with '/'")]
+    [InlineData("EXPORT_ALLOW_HTTP", "yes", "true or false")]
     public void Invalid_setting_is_named_with_what_is_wrong(string name, string value, string expected)
     {
         var e = Assert.Throws<SettingsException>(() => Read(With((name, value))));
@@ -179,11 +190,18 @@ public class SettingsReaderTests
     [InlineData("AWS_ENDPOINT_URL_S3", "http://attacker.example")]
     [InlineData("EXPORT_ALLOW_HTTP", "true")]
     [InlineData("EXPORT_TIMEOUT_SECONDS", "86400")]
+    [InlineData("EXPORT_STATE_PREFIX", "attacker-state/")]
+    [InlineData("EXPORT_MAX_INVOCATIONS", "10000")]
+    [InlineData("AWS_ENDPOINT_URL_SSM", "http://attacker.example")]
     public void Manual_payload_may_not_override_environment_only_settings(string name, string value)
     {
         var e = Assert.Throws<SettingsException>(() => Read(Minimal, $$"""{"{{name}}":"{{value}}"}"""));
         Assert.Contains($"'{name}', which only the function's environment may set", e.Message);
     }
+
+    [Fact]
+    public void Without_a_Lambda_memory_size_compression_uses_every_processor_seen() =>
+        Assert.Equal(Environment.ProcessorCount, Read(Minimal).Archive.Threads);
 
     [Fact]
     public void Gzip_cannot_be_split_into_several_files()

@@ -120,6 +120,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
     [InlineData(401)]
     [InlineData(403)]
     [InlineData(400)]
+    [InlineData(404)]
     public async Task Non_transient_status_fails_at_once_with_the_status_and_the_redacted_URL(int status)
     {
         _source.Map("/events", Status(status));
@@ -131,6 +132,28 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.Contains($"HTTP {status}", e.Message);
         Assert.Contains("/events?ym=202611&token=REDACTED", e.Message);
         Assert.DoesNotContain("t0ps3cret", e.Message);
+        Assert.Single(_source.Requests);
+        Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
+        await AssertNothingLeftAsync(_s3, key);
+    }
+
+    [LocalS3Theory]
+    [InlineData(429, 3600, false)]
+    [InlineData(503, 301, false)]
+    [InlineData(503, 600, true)]
+    public async Task Retry_After_longer_than_five_minutes_fails_at_once_without_waiting(int status, int seconds, bool asDate)
+    {
+        var retryAfter = asDate ? DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R") : seconds.ToString();
+        _source.Map("/events", FailingFirst(1, Status(status, retryAfter), Body));
+        var key = $"tests/retry-after-{status}-{seconds}.zip";
+
+        // Were it waited for, the deadline (20 s − 10 s margin) would cut the wait and fail this test in seconds, not hours.
+        var e = await Assert.ThrowsAsync<SourceException>(() => ExportRun.InvokeAsync(
+            Environment(_s3, _source.Url("/events"), key, ("EXPORT_TIMEOUT_SECONDS", "20"))));
+
+        Assert.Contains($"HTTP {status}", e.Message);
+        Assert.Contains("asked to retry after", e.Message);
+        Assert.Contains("longer than the 300 s an export waits", e.Message);
         Assert.Single(_source.Requests);
         Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
         await AssertNothingLeftAsync(_s3, key);

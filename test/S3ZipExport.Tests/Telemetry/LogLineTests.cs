@@ -81,6 +81,25 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
     }
 
     [LocalS3Fact]
+    public async Task Progress_seconds_of_zero_turns_progress_lines_off()
+    {
+        string text;
+        using (var capture = new ConsoleCapture())
+        {
+            // The source pauses 2.3 s mid-body: a 1 s interval would log progress twice (the test above).
+            await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/slow"), "tests/progress-off.zip", ("EXPORT_PROGRESS_SECONDS", "0")));
+            text = capture.Text;
+        }
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{') && l.Contains("tests/progress-off.zip"))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .ToList();
+
+        Assert.Single(lines, l => Message(l) == "export finished");
+        Assert.DoesNotContain(lines, l => Message(l) == "export progress");
+    }
+
+    [LocalS3Fact]
     public async Task A_failure_is_logged_as_an_error_line_naming_the_problem()
     {
         using var capture = new ConsoleCapture();
