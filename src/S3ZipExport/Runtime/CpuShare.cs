@@ -16,8 +16,11 @@ internal static class CpuShare
     /// <summary>
     /// Deflate threads for a function of <paramref name="memoryMB"/>: the share rounded to the nearest whole vCPU, at
     /// least one. Below about 1.5 vCPUs a second compression thread only competes with the parse stage for the same
-    /// share (measured: see bench/results). Without a memory size (a local run) every processor seen is used.
+    /// share (measured: see bench/results). Without a memory size (a local run) every processor seen is used, up to
+    /// <see cref="MaxCompressionThreads"/>, the most EXPORT_COMPRESSION_THREADS may say.
     /// </summary>
     public static int CompressionThreads(int? memoryMB) =>
-        memoryMB is > 0 ? Math.Max(1, (int)Math.Floor(OfMemory(memoryMB.Value) + 0.5)) : Environment.ProcessorCount;
+        memoryMB is > 0 ? Math.Max(1, (int)Math.Floor(OfMemory(memoryMB.Value) + 0.5)) : Math.Min(Environment.ProcessorCount, MaxCompressionThreads);
+
+    public const int MaxCompressionThreads = 64;
 }

@@ -125,7 +125,7 @@ internal sealed partial class SettingsReader
         {
             Format = format,
             Level = Choice(SettingNames.CompressionLevel, defaults.Level, Levels),
-            Threads = Int(SettingNames.CompressionThreads, CpuShare.CompressionThreads(memoryMB), 1, 64),
+            Threads = Int(SettingNames.CompressionThreads, CpuShare.CompressionThreads(memoryMB), 1, CpuShare.MaxCompressionThreads),
             EntryName = entryName,
             MaxRowsPerFile = maxRows,
             EntryPerSource = entryPerSource,
