@@ -132,9 +132,7 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.Contains($"HTTP {status}", e.Message);
         Assert.Contains("/events?ym=202611&token=REDACTED", e.Message);
         Assert.DoesNotContain("t0ps3cret", e.Message);
-        Assert.Single(_source.Requests);
-        Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
-        await AssertNothingLeftAsync(_s3, key);
+        await AssertFailedAtOnceAsync(key);
     }
 
     [LocalS3Theory]
@@ -154,6 +152,12 @@ public sealed class SourceRetryTests : IAsyncLifetime
         Assert.Contains($"HTTP {status}", e.Message);
         Assert.Contains("asked to retry after", e.Message);
         Assert.Contains("longer than the 300 s an export waits", e.Message);
+        await AssertFailedAtOnceAsync(key);
+    }
+
+    /// <summary>Failed at once: one request to the source, no upload begun, nothing left in the bucket.</summary>
+    private async Task AssertFailedAtOnceAsync(string key)
+    {
         Assert.Single(_source.Requests);
         Assert.DoesNotContain(_s3.Proxy.Requests, r => r.Operation == S3Operation.CreateMultipartUpload);
         await AssertNothingLeftAsync(_s3, key);
