@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using S3ZipExport.Records;
 using S3ZipExport.Tests.Fixtures;
 using Sylvan.Data.Csv;
 
@@ -61,5 +62,47 @@ public sealed class CsvFormatEndToEndTests : IAsyncLifetime
         Assert.True(reader.Read());
         Assert.Equal(["103", "19:00～21:00 もくもく会", "", "a、1", ""], Row());
         Assert.False(reader.Read());
+    }
+
+    private const string Celebrations = """
+        {"events":[
+          {"id":1,"title":"忘年会 🎉🎉","place":"渋谷"},
+          {"id":2,"title":"19:00〜21:00 もくもく会","place":"新宿"}
+        ]}
+        """;
+
+    [LocalS3Fact]
+    public async Task Shift_JIS_summary_counts_the_characters_CP932_lacks_and_the_CSV_has_a_question_mark_for_each()
+    {
+        _source.MapString("/events", Celebrations);
+        var key = "tests/sjis-unencodable.zip";
+        var summary = await ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key,
+            ("EXPORT_COLUMNS", "id,title,place"), ("EXPORT_CSV_ENCODING", "shift_jis")));
+
+        // 〜 is written as CP932's ～ and not counted (README, Shift_JIS); each 🎉 is one '?' and one count.
+        Assert.Equal(2, summary.GetProperty("unencodableCharacters").GetInt64());
+        var text = Csv.CsvOutput.ShiftJis.GetString(await DownloadCsvAsync(key));
+        Assert.Equal("id,title,place\r\n1,忘年会 ??,渋谷\r\n2,19:00～21:00 もくもく会,新宿\r\n", text);
+    }
+
+    [LocalS3Fact]
+    public async Task Shift_JIS_strict_encoding_fails_the_export_naming_the_record_and_column_and_leaves_nothing()
+    {
+        _source.MapString("/events", Celebrations);
+        var key = "tests/sjis-strict.zip";
+        var e = await Assert.ThrowsAsync<BadInputException>(() => ExportRun.InvokeAsync(ExportRun.Environment(_s3, _source.Url("/events"), key,
+            ("EXPORT_COLUMNS", "id,Title=title,place"), ("EXPORT_CSV_ENCODING", "shift_jis"), ("EXPORT_CSV_STRICT_ENCODING", "true"))));
+
+        Assert.Contains("Record 1, column 'Title'", e.Message);
+        Assert.Contains("U+1F389", e.Message);
+        await _s3.AssertNothingLeftAsync(key);
+    }
+
+    private async Task<byte[]> DownloadCsvAsync(string key)
+    {
+        using var archive = new ZipArchive(new MemoryStream(await _s3.S3.DownloadAsync(LocalS3Fixture.Bucket, key)), ZipArchiveMode.Read);
+        using var content = new MemoryStream();
+        await Assert.Single(archive.Entries).Open().CopyToAsync(content);
+        return content.ToArray();
     }
 }

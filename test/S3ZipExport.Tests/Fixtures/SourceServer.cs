@@ -35,11 +35,15 @@ public sealed class SourceServer : IAsyncDisposable
     /// <summary>Routes <paramref name="path"/> to <paramref name="handler"/>, replacing any earlier route for it.</summary>
     public void Map(string path, Func<HttpContext, Task> handler) => _routes[Normalize(path)] = handler;
 
-    /// <summary>Serves <paramref name="body"/> with a Content-Length.</summary>
-    public void MapBytes(string path, byte[] body, string contentType = "application/json") =>
+    /// <summary>
+    /// Serves <paramref name="body"/> with a Content-Length, as is: with <paramref name="contentEncoding"/>, the body
+    /// must already be encoded so.
+    /// </summary>
+    public void MapBytes(string path, byte[] body, string contentType = "application/json", string? contentEncoding = null) =>
         Map(path, async context =>
         {
             context.Response.ContentType = contentType;
+            if (contentEncoding is not null) context.Response.Headers.ContentEncoding = contentEncoding;
             context.Response.ContentLength = body.Length;
             await context.Response.Body.WriteAsync(body, context.RequestAborted);
         });

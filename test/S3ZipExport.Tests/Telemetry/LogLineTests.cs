@@ -149,5 +149,30 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         Assert.Contains(lines, l => Message(l) == "export progress" && l.GetProperty("eventId").GetString() == "event-a");
     }
 
+    [LocalS3Fact]
+    public async Task Only_the_first_100_skipped_records_are_logged_one_by_one_and_the_summary_counts_them_all()
+    {
+        // 300 records: every second one (records 2, 4, ..., 300) is a number, not an object.
+        _source.MapString("/many-bad", "{\"events\":[" + string.Join(",", Enumerable.Range(1, 150).Select(i => $"{{\"id\":{i}}},{i}")) + "]}");
+        string text;
+        JsonElement summary;
+        using (var capture = new ConsoleCapture())
+        {
+            summary = await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/many-bad"), "tests/many-bad.zip", ("EXPORT_ON_BAD_RECORD", "skip")));
+            text = capture.Text;
+        }
+        var skipped = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith('{') && l.Contains("tests/many-bad.zip"))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone())
+            .Where(l => Message(l) == "record skipped")
+            .ToList();
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => 2L * i), skipped.Select(l => l.GetProperty("record").GetInt64()));
+        Assert.All(skipped, l => Assert.Equal("Warning", l.GetProperty("level").GetString()));
+        Assert.Equal(150, summary.GetProperty("skippedRecords").GetInt64());
+        Assert.Equal(300, summary.GetProperty("records").GetInt64());
+        Assert.Equal(150, summary.GetProperty("rows").GetInt64());
+    }
+
     private static string? Message(JsonElement line) => line.TryGetProperty("message", out var m) ? m.GetString() : null;
 }
