@@ -59,6 +59,8 @@ public sealed class SlicedExportTests(LocalS3Fixture s3, ITestOutputHelper log) 
         Assert.Equal(run.Invocations, sliced.Count);
         Assert.All(sliced.Skip(1), r => Assert.Matches(@"^bytes=\d+-$", r.Headers["range"]));
         Assert.All(sliced.Skip(1), r => Assert.Equal(SlowSource.ETag, r.Headers["if-range"]));
+        // Asked for as stored, so a byte offset of what was read is an offset into what a Range continues.
+        Assert.All(sliced, r => Assert.Equal("identity", r.Headers["accept-encoding"]));
         Assert.Equal(body.Length, summary.GetProperty("sourceBytes").GetInt64());
     }
 
