@@ -171,6 +171,7 @@ public class SettingsReaderTests
     {
         Assert.Equal(TimeSpan.FromSeconds(855), Read(With(("EXPORT_TIMEOUT_SECONDS", "900"))).Run.StopAfter);
         Assert.Equal(TimeSpan.FromSeconds(50), Read(With(("EXPORT_TIMEOUT_SECONDS", "60"))).Run.StopAfter);
+        Assert.Equal(TimeSpan.FromSeconds(3540), Read(With(("EXPORT_TIMEOUT_SECONDS", "3600"))).Run.StopAfter);   // 5 %, at most 60 s
         Assert.Null(Read(Minimal).Run.StopAfter);
     }
 
@@ -180,6 +181,16 @@ public class SettingsReaderTests
         var e = Assert.Throws<SettingsException>(() => Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"), ("EXPORT_PART_SIZE_MIB", "32"))));
         Assert.Contains("more than half of the function's 256 MB", e.Message);
         Assert.Contains("Lower EXPORT_UPLOAD_CONCURRENCY or EXPORT_PART_SIZE_MIB", e.Message);
+    }
+
+    [Fact]
+    public void The_READMEs_256_MB_recipe_has_one_thread_buffers_within_half_the_memory_and_room_for_191_GiB()
+    {
+        // Limits and costs: "A 256 MB function can export with EXPORT_PART_SIZE_MIB=5, EXPORT_UPLOAD_CONCURRENCY=2 ... up to 191 GiB".
+        var plan = Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"), ("EXPORT_PART_SIZE_MIB", "5"), ("EXPORT_UPLOAD_CONCURRENCY", "2")));
+        Assert.Equal(1, plan.Archive.Threads);
+        Assert.True(plan.Memory.WorstCaseBytes <= 128L << 20, $"{plan.Memory.WorstCaseBytes >> 20} MiB of buffers");
+        Assert.Equal(191, plan.Upload.Parts.Capacity >> 30);
     }
 
     [Fact]
