@@ -109,6 +109,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
         var failed = capture.Text.Split('\n').Where(l => l.Contains("\"export failed\"")).Select(l => JsonDocument.Parse(l).RootElement).Last();
         Assert.Equal("Error", failed.GetProperty("level").GetString());
         Assert.Contains("EXPORT_BUCKET: required", failed.GetProperty("error").GetString());
+        Assert.Equal("SettingsException", failed.GetProperty("type").GetString());   // README: `error` and `type`
         await s3.AssertNothingLeftAsync("tests/x.zip");
     }
 
