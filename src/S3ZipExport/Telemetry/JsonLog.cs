@@ -46,9 +46,7 @@ internal static class JsonLog
             ["level"] = level,
             ["message"] = message,
         };
-        if (Run.Value is { } run)
-            lock (run.Fields)
-                foreach (var (name, value) in run.Fields) line[name] = value;
+        AddRunFields(line);
         if (fields is not null)
             foreach (var (name, value) in fields) line[name] = value;
         WriteLine(JsonSerializer.Serialize(line, Options));
@@ -62,10 +60,16 @@ internal static class JsonLog
     public static void Metrics(IReadOnlyDictionary<string, object?> emf)
     {
         var line = new Dictionary<string, object?>(emf);
+        AddRunFields(line);
+        WriteLine(JsonSerializer.Serialize(line, Options));
+    }
+
+    /// <summary>The current run's fields, beside what the line has (which they never replace).</summary>
+    private static void AddRunFields(Dictionary<string, object?> line)
+    {
         if (Run.Value is { } run)
             lock (run.Fields)
                 foreach (var (name, value) in run.Fields) line.TryAdd(name, value);
-        WriteLine(JsonSerializer.Serialize(line, Options));
     }
 
     private static void WriteLine(string text)
