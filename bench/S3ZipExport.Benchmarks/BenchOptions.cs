@@ -26,10 +26,16 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
     /// <summary>With <c>--sliced</c>: the EXPORT_SLICE_SECONDS of the export run in several invocations, beside the same export in one.</summary>
     public double? SliceSeconds { get; init; }
 
+    /// <summary>EXPORT_PARSE_THREADS of the exports run; for <c>--stage parse</c>, the threads of its last figure (default: one per core).</summary>
+    public int? ParseThreads { get; init; }
+
+    /// <summary>Parse threads for the parse stage: --parse-threads, else one per core, at least 2.</summary>
+    public int ParseThreadsOrCores => ParseThreads ?? Math.Max(2, Environment.ProcessorCount);
+
     public const string Usage =
         "usage: S3ZipExport.Benchmarks --size-mb N [--level optimal|fastest] [--threads K|default] [--stage export|compress|csv|parse|checksum] " +
         "[--part-mib 8] [--concurrency 4] [--source file|generated] [--lambda-memory-mb 1024] [--cpu-quota on|off] [--processor-count N|default] " +
-        "[--results DIR] [--sliced SECONDS]\n" +
+        "[--parse-threads K] [--results DIR] [--sliced SECONDS]\n" +
         "       S3ZipExport.Benchmarks --sweep [--size-mb 1000] [--sweep-memory 512,1024,...] [--sweep-levels optimal,fastest] " +
         "[--sweep-threads 1,2,default] [--sweep-processors 1,2] [--repeat 1] [--results DIR]\n" +
         "       S3ZipExport.Benchmarks --readme";
@@ -88,6 +94,7 @@ internal sealed record BenchOptions(Stage Stage, double SizeMB, CompressionLevel
                     },
                 },
                 "--processor-count" => options with { ProcessorCount = ParseCount(name, value) },
+                "--parse-threads" => options with { ParseThreads = ParseCount(name, value) },
                 "--results" => options with { ResultsDirectory = Path.GetFullPath(value) },
                 "--sweep-memory" => options with { Sweep = options.Sweep with { MemoryMB = List(value, ParseMemory) } },
                 "--sweep-levels" => options with { Sweep = options.Sweep with { Levels = List(value, ParseLevel) } },

@@ -102,6 +102,7 @@ internal sealed class ExportRig : IAsyncDisposable
             ["AWS_REGION"] = ExportBenchmark.Region,
         };
         if (spec.Threads is { } threads) environment["EXPORT_COMPRESSION_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        if (_options.ParseThreads is { } parseThreads) environment[SettingNames.ParseThreads] = parseThreads.ToString(CultureInfo.InvariantCulture);
         if (sliceSeconds is { } slice)
         {
             environment[SettingNames.SliceSeconds] = slice.ToString(CultureInfo.InvariantCulture);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
+using S3ZipExport.Archive;
 using S3ZipExport.Csv;
+using S3ZipExport.Export;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Records;
 
@@ -10,15 +12,17 @@ namespace S3ZipExport.Benchmarks;
 /// <summary>
 /// Where the non-compression CPU goes, with no source and no HTTP: demo JSON from memory through
 /// (1) JsonRecordReader finding the records but no column (an extraction of no columns), (2) finding the export's
-/// columns in the same pass, (3) plus CsvRowWriter into a pipe drained into nothing. One thread each; MB/s are of
-/// JSON input.
+/// columns in the same pass, (3) plus CsvRowWriter into a pipe drained into nothing, one thread each; (4) the same
+/// with the rows made on parse threads (EXPORT_PARSE_THREADS, Export/ParallelCsvSink) into the export's CSV pipes.
+/// MB/s are of JSON input.
 /// </summary>
 internal static class ParseBenchmark
 {
     public static readonly ResultTable Table = new("parse.md",
         $"{ResultFiles.OnThisMachine}, `--stage parse`: demo JSON from memory through the record reader alone, then with field " +
-        "extraction, then with the CSV writer; one thread, MB/s of JSON.",
-        ["JSON MB", "read MB/s", "+ extract MB/s", "+ CSV MB/s", "allocated MB", "date", "load"], 0);
+        "extraction, then with the CSV writer, on one thread; then the rows made on parse threads (EXPORT_PARSE_THREADS), the reader only " +
+        "finding records; MB/s of JSON.",
+        ["JSON MB", "read MB/s", "+ extract MB/s", "+ CSV MB/s", "parse threads", "+ CSV on parse threads MB/s", "allocated MB", "date", "load"], 0);
 
     public static async Task<StageResult> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -61,12 +65,38 @@ internal static class ParseBenchmark
             return new CsvRowWriter(pipe.Writer, columns);
         }, async () => { await pipe!.Writer.CompleteAsync(); await drain!; });
 
+        var threads = options.ParseThreadsOrCores;
+        var spread = await TimeSpreadAsync(json, columns, threads, ct);
+
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"parse input_mb={bytes.Length / 1e6:F1} read_only_mb_s={readOnly:F1} read_extract_mb_s={extract:F1} read_extract_csv_mb_s={csv:F1} (of JSON, one thread) allocated_mb={string.Join('/', allocated)} | " +
+            $"parse input_mb={bytes.Length / 1e6:F1} read_only_mb_s={readOnly:F1} read_extract_mb_s={extract:F1} read_extract_csv_mb_s={csv:F1} (of JSON, one thread) " +
+            $"parse_threads={threads} read_extract_csv_spread_mb_s={spread:F1} allocated_mb={string.Join('/', allocated)} | " +
             $"cores={Environment.ProcessorCount} load=\"{MachineInfo.LoadAverage()}\"");
         string[] row = [ResultFiles.F(bytes.Length / 1e6, 1), ResultFiles.F(readOnly, 1), ResultFiles.F(extract, 1), ResultFiles.F(csv, 1),
-            string.Join(" / ", allocated), .. ResultFiles.Stamp(loadBefore)];
+            threads.ToString(CultureInfo.InvariantCulture), ResultFiles.F(spread, 1), string.Join(" / ", allocated), .. ResultFiles.Stamp(loadBefore)];
         return new StageResult(line, Table, [row], csv);
+    }
+
+    /// <summary>(4): the reader and its parse threads as the export runs them, into the export's CSV pipes drained into nothing.</summary>
+    private static async Task<double> TimeSpreadAsync(MemoryStream json, IReadOnlyList<ColumnSpec> columns, int threads, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var extraction = new RecordExtraction(new RecordOptions { Columns = columns });
+        using var files = new CsvFiles("events.csv", numbered: false);
+        var csv = new CsvRowWriter(files.StartNext(), columns);
+        using var sink = new ParallelCsvSink(new CsvFileSink(csv, files, new ArchiveOptions()), extraction.BadRecords, columns, CsvFormat.Default, threads);
+        var drain = Task.Run(async () =>
+        {
+            await foreach (var file in files.ReadAllAsync(ct))
+            {
+                await using var rows = file.Reader.AsStream();
+                await rows.CopyToAsync(Stream.Null, 1 << 20, ct);
+            }
+        }, ct);
+        await new JsonRecordReader(new MemoryStream(json.GetBuffer(), 0, (int)json.Length, writable: false), ["events"], "application/json", extraction).ReadAsync(sink, ct);
+        await files.CompleteAsync();
+        await drain;
+        return json.Length / 1e6 / wall.Elapsed.TotalSeconds;
     }
 
     private sealed class IgnoringSink : IRecordSink

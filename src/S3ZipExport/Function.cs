@@ -113,6 +113,7 @@ public sealed class Function
             ["uploadConcurrency"] = plan.Upload.Concurrency,
             ["compressionLevel"] = plan.Archive.Level.ToString(),
             ["compressionThreads"] = plan.Archive.Threads,
+            ["parseThreads"] = plan.Records.ParseThreads,
             ["statePrefix"] = plan.Run.StatePrefix,
             ["sliceSeconds"] = plan.Run.SliceEvery?.TotalSeconds,
             // The memory model (Export/MemoryBudget): the buffers at the start, and the most they can ever hold.

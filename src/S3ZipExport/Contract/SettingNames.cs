@@ -13,6 +13,8 @@ internal static class SettingNames
     public const string UploadConcurrency = "EXPORT_UPLOAD_CONCURRENCY";
     public const string CompressionLevel = "EXPORT_COMPRESSION_LEVEL";
     public const string CompressionThreads = "EXPORT_COMPRESSION_THREADS";
+    /// <summary>Threads that make rows of the records (extract, format, write CSV); above 1 the reader only finds records.</summary>
+    public const string ParseThreads = "EXPORT_PARSE_THREADS";
     public const string AllowHttp = "EXPORT_ALLOW_HTTP";
     public const string ProgressSeconds = "EXPORT_PROGRESS_SECONDS";
     public const string IfExists = "EXPORT_IF_EXISTS";
@@ -74,7 +76,7 @@ internal static class SettingNames
     public static readonly IReadOnlyList<string> ExportSettings =
     [
         SourceUrl, RecordsPath, Columns, Bucket, Key, EntryName,
-        PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, AllowHttp, ProgressSeconds,
+        PartSizeMiB, UploadConcurrency, CompressionLevel, CompressionThreads, ParseThreads, AllowHttp, ProgressSeconds,
         IfExists, ServerSideEncryption, SseKmsKeyId, TimeoutSeconds,
         Format, MaxRowsPerFile, EntryPerSource, OnBadRecord, Checksum, StatePrefix, SliceSeconds, MaxInvocations,
         // Source

@@ -57,7 +57,9 @@ internal sealed class CsvRowWriter : IRecordSink
     public long RowsInFile { get; private set; }
 
     /// <summary>Characters written as <c>?</c> because Shift_JIS (CP932) has no code for them; always 0 for UTF-8.</summary>
-    public long UnencodableCharacters => _transcoder?.Unencodable ?? 0;
+    public long UnencodableCharacters => (_transcoder?.Unencodable ?? 0) + _unencodableElsewhere;
+
+    private long _unencodableElsewhere;   // in rows made by another writer (WriteRows)
 
     /// <summary>
     /// Starts the next file of a split export: writes the BOM (utf-8-bom) and the header row (unless turned off)
@@ -91,6 +93,22 @@ internal sealed class CsvRowWriter : IRecordSink
         Rows++;
         RowsInFile++;
     }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> complete rows another CsvRowWriter made (in this format, without a header) into
+    /// this file: the rows a parse thread made, in their turn.
+    /// </summary>
+    public void WriteRows(ReadOnlySpan<byte> rows, int count)
+    {
+        Commit();
+        _output.Write(rows);
+        BytesWritten += rows.Length;
+        Rows += count;
+        RowsInFile += count;
+    }
+
+    /// <summary>Counts characters another writer could not encode into rows it made for this one (<see cref="WriteRows"/>).</summary>
+    public void CountUnencodable(long count) => _unencodableElsewhere += count;
 
     public async ValueTask FlushAsync(CancellationToken ct)
     {

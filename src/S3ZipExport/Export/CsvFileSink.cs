@@ -21,6 +21,31 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptio
         csv.OnRecord(record);
     }
 
+    /// <summary>
+    /// Complete rows made elsewhere (<see cref="CsvRowWriter.WriteRows"/>), end to end in <paramref name="output"/>
+    /// from <paramref name="start"/>, row i ending at <paramref name="rowEnds"/>[i]; split into files where
+    /// <see cref="OnRecord"/> would split them.
+    /// </summary>
+    public void OnRows(ReadOnlySpan<byte> output, int start, ReadOnlySpan<int> rowEnds)
+    {
+        while (!rowEnds.IsEmpty)
+        {
+            var take = rowEnds.Length;
+            if (archive.MaxRowsPerFile > 0)
+            {
+                if (csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+                take = (int)Math.Min(take, archive.MaxRowsPerFile - csv.RowsInFile);
+            }
+            var end = rowEnds[take - 1];
+            csv.WriteRows(output[start..end], take);
+            start = end;
+            rowEnds = rowEnds[take..];
+        }
+    }
+
+    /// <summary>Characters a writer elsewhere could not encode, counted with this file's.</summary>
+    public void CountUnencodable(long count) => csv.CountUnencodable(count);
+
     public async ValueTask FlushAsync(CancellationToken ct)
     {
         await files.WaitForRoomAsync(ct);

@@ -48,7 +48,12 @@ internal static class ExportStages
             var continues = state?.Archive.Open is not null;
             using var files = new CsvFiles(plan.Archive.EntryName, numbered: plan.Archive.IsSplit, filesBefore: state?.Files ?? 0);
             var csv = new CsvRowWriter(files.StartNext(continues), plan.Records.Columns, plan.Csv, continues ? state!.RowsInFile : null);
-            var sink = new CsvFileSink(csv, files, plan.Archive);
+            var csvSink = new CsvFileSink(csv, files, plan.Archive);
+            // With parse threads, the reader only finds records and they make the rows (in order, byte for byte the same).
+            using var parallel = plan.Records.ParseThreads > 1
+                ? new ParallelCsvSink(csvSink, records.BadRecords, plan.Records.Columns, plan.Csv, plan.Records.ParseThreads)
+                : null;
+            IRecordSink sink = parallel ?? (IRecordSink)csvSink;
             IArchiveWriter archive = plan.Archive.Format == ArchiveFormat.Gzip
                 ? new GzipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads, resume: state?.Archive)
                 : new ZipStreamWriter(upload, plan.Archive.Level, plan.Archive.Threads, resume: state?.Archive);
@@ -62,7 +67,7 @@ internal static class ExportStages
             {
                 try
                 {
-                    cursor = await records.RunAsync(sink, sink.OnSourceStart, stop.Token);
+                    cursor = await records.RunAsync(sink, csvSink.OnSourceStart, stop.Token);
                     await files.CompleteAsync(atCut: cursor is not null);
                 }
                 catch (Exception e)

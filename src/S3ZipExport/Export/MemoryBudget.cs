@@ -13,7 +13,8 @@ namespace S3ZipExport.Export;
 /// <item>part buffers: (concurrency + 1) × the part size (<see cref="PartSizeSchedule"/>), the first part size at the
 /// start and at most <see cref="MaxPartBytes"/> when parts have grown;</item>
 /// <item>compression: <see cref="EntryDeflater.WorstCaseBytes"/> for the thread count;</item>
-/// <item>CSV pipes: <see cref="CsvFiles.WorstCaseBytes"/>;</item>
+/// <item>CSV pipes: <see cref="CsvFiles.WorstCaseBytes"/>, and with parse threads their batches
+/// (<see cref="ParallelCsvSink.WorstCaseBytes"/>);</item>
 /// <item>one record: the read window (<see cref="ReadWindow.InitialBytes"/>, grown only while one record does not
 /// fit) and the extractor's scratch buffer, each at most <see cref="MaxRecordBytes"/>.</item>
 /// </list>
@@ -44,10 +45,10 @@ internal sealed record MemoryBudget
     public long WorstCaseBytes => (Concurrency + 1) * MaxPartBytes + CompressionBytes + PipeBytes + 2L * MaxRecordBytes;
 
     /// <summary>Works out the budget and the caps it implies; adds an error naming the settings to change when even the start does not fit.</summary>
-    public static MemoryBudget Plan(long firstPartBytes, int concurrency, int threads, int? memoryMB, List<string> errors)
+    public static MemoryBudget Plan(long firstPartBytes, int concurrency, int threads, int parseThreads, int? memoryMB, List<string> errors)
     {
         var compression = EntryDeflater.WorstCaseBytes(threads);
-        var pipes = CsvFiles.WorstCaseBytes;
+        var pipes = CsvFiles.WorstCaseBytes + ParallelCsvSink.WorstCaseBytes(parseThreads);
         var parts = (concurrency + 1) * firstPartBytes;
         long? limit = memoryMB is > 0 ? memoryMB * MiB / 2 : null;
         var maxRecord = (long)ReadWindow.DefaultMaxRecordBytes;
@@ -58,8 +59,8 @@ internal sealed record MemoryBudget
             if (left < 2 * LeastRecordBytes)
             {
                 errors.Add($"{SettingNames.PartSizeMiB}/{SettingNames.UploadConcurrency}: the buffers need {(parts + compression + pipes + 2 * LeastRecordBytes) / (double)MiB:F0} MiB " +
-                           $"({firstPartBytes / MiB} MiB parts × ({concurrency} in flight + 1), compression on {threads} threads, CSV pipes and one record), more than half of the function's {memoryMB} MB. " +
-                           $"Lower {SettingNames.UploadConcurrency} or {SettingNames.PartSizeMiB} (minimum 5), or {SettingNames.CompressionThreads}, or raise the function's memory.");
+                           $"({firstPartBytes / MiB} MiB parts × ({concurrency} in flight + 1), compression on {threads} threads, CSV pipes{(parseThreads > 1 ? $" and {parseThreads} parse threads' batches" : "")} and one record), more than half of the function's {memoryMB} MB. " +
+                           $"Lower {SettingNames.UploadConcurrency} or {SettingNames.PartSizeMiB} (minimum 5), or {SettingNames.CompressionThreads}{(parseThreads > 1 ? $" or {SettingNames.ParseThreads}" : "")}, or raise the function's memory.");
                 left = 2 * LeastRecordBytes;
             }
             maxRecord = Math.Clamp(left / 4 / 2, LeastRecordBytes, ReadWindow.DefaultMaxRecordBytes);

@@ -44,13 +44,17 @@ internal sealed partial class JsonRecordReader
                 break;
             }
             if (data[i] != '{') break;
-            var end = TryScan(data, i);
+            var end = HandsOver ? TryHandOver(data, i, Window.Offset) : JsonSyntax.Invalid;
+            if (end == JsonSyntax.Invalid)
+            {
+                end = TryScan(data, i);
+                if (end >= 0) Emit(data[i..end], Window.Offset + i, sink);
+            }
             if (end < 0)
             {
                 needMore = end == JsonSyntax.NeedMore && !Window.IsFinal;
                 break;
             }
-            Emit(data[i..end], Window.Offset + i, sink);
             consumed = end;
             _afterRecord = true;
             if (StopsForCut(Window.Offset + end))
@@ -59,6 +63,8 @@ internal sealed partial class JsonRecordReader
                 break;
             }
         }
+        // The reader takes the next step itself (or the document stops at a cut): what was handed over comes first.
+        if (!needMore) DrainHandedOver();
         if (consumed > 0)
         {
             Advance(consumed);

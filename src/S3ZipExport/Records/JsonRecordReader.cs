@@ -55,7 +55,7 @@ internal sealed partial class JsonRecordReader(Stream body, IReadOnlyList<string
 
     public override long? Total => _total;
 
-    public override async Task ReadAsync(IRecordSink sink, CancellationToken ct)
+    protected override async Task ReadRecordsAsync(IRecordSink sink, CancellationToken ct)
     {
         while (_phase is not (Phase.Done or Phase.Cut))
         {

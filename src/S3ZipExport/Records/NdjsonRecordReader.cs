@@ -22,7 +22,7 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
         _line = line;
     }
 
-    public override async Task ReadAsync(IRecordSink sink, CancellationToken ct)
+    protected override async Task ReadRecordsAsync(IRecordSink sink, CancellationToken ct)
     {
         while (true)
         {
@@ -61,11 +61,16 @@ internal sealed class NdjsonRecordReader(Stream body, string? contentType, Recor
         var offset = Window.Offset + skipped;
 
         // The scanner reads a line that is one object record and nothing else; the reader every other line.
-        if (ScansAt(0) && record[0] == '{' && TryScan(record, 0) == record.Length)
+        if (ScansAt(0) && record[0] == '{')
         {
-            Emit(record, offset, sink);
-            return;
+            if (HandsOver && TryHandOver(record, 0, offset, wholeData: true) >= 0) return;
+            if (TryScan(record, 0) == record.Length)
+            {
+                Emit(record, offset, sink);
+                return;
+            }
         }
+        DrainHandedOver();
 
         // With the whole line as the final block, the extractor never runs out of bytes.
         var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(Options));

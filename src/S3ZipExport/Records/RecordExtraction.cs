@@ -4,6 +4,14 @@ namespace S3ZipExport.Records;
 internal sealed class RecordExtraction(RecordOptions options)
 {
     public RecordFieldExtractor Extractor { get; } = new(options.Columns);
+
+    /// <summary>
+    /// An extractor of no columns: its scan finds where an object record ends, checking it as the export's scan does,
+    /// and extracts nothing. A reader that hands records to other threads (<see cref="IRecordBytesSink"/>) finds
+    /// them with this.
+    /// </summary>
+    public RecordFieldExtractor EndFinder { get; } = new([]);
+
     public BadRecords BadRecords { get; } = new(options.OnBadRecord);
     public int MaxRecordBytes => options.MaxRecordBytes;
 

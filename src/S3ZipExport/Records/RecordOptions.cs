@@ -20,6 +20,9 @@ internal sealed record RecordOptions
     /// record does not fit. Set from the memory the function has (see Export/MemoryBudget).
     /// </summary>
     public int MaxRecordBytes { get; init; } = ReadWindow.DefaultMaxRecordBytes;
+
+    /// <summary>Threads that make rows of the records (EXPORT_PARSE_THREADS): 1 makes them on the reader's thread.</summary>
+    public int ParseThreads { get; init; } = 1;
 }
 
 /// <summary>What a record that is not an object, or whose value a column formatter cannot take, does to the export.</summary>

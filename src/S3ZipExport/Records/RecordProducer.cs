@@ -49,6 +49,9 @@ internal sealed class RecordProducer(SourceOptions options, RecordOptions record
     /// </summary>
     public long BytesReadPastCut { get; private set; }
 
+    /// <summary>What EXPORT_ON_BAD_RECORD decides, for a sink that decides it for records it made rows of (<see cref="IRecordBytesSink"/>).</summary>
+    public BadRecords BadRecords => _extraction.BadRecords;
+
     /// <summary>Records this invocation left out under EXPORT_ON_BAD_RECORD=skip.</summary>
     public long SkippedRecords => _extraction.BadRecords.Skipped;
 

@@ -55,7 +55,56 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
     /// <summary>The record's number as people count, from 1.</summary>
     protected long Number => Index + 1;
 
-    public abstract Task ReadAsync(IRecordSink sink, CancellationToken ct);
+    /// <summary>The sink that makes rows on threads of its own, when the export has one; null when this thread makes them.</summary>
+    private IRecordBytesSink? _handOver;
+
+    /// <summary>Reads the body to its end (or to a cut), handing every record to <paramref name="sink"/> in order.</summary>
+    public async Task ReadAsync(IRecordSink sink, CancellationToken ct)
+    {
+        _handOver = sink as IRecordBytesSink;
+        try
+        {
+            await ReadRecordsAsync(sink, ct);
+        }
+        catch (BadInputException) when (_handOver is not null)
+        {
+            // A record handed over before this problem may have failed on another thread: that one came first.
+            _handOver.Drain();
+            throw;
+        }
+        if (_handOver is null) return;
+        _handOver.Drain();
+        await sink.FlushAsync(ct);
+    }
+
+    protected abstract Task ReadRecordsAsync(IRecordSink sink, CancellationToken ct);
+
+    /// <summary>Whether records are handed over as bytes (<see cref="IRecordBytesSink"/>) rather than extracted here.</summary>
+    protected bool HandsOver => _handOver is not null;
+
+    /// <summary>
+    /// For <see cref="HandsOver"/>: the object record at <paramref name="recordStart"/> in <paramref name="data"/>
+    /// found (checked as <see cref="TryScan"/> checks it, no values extracted) and handed over. The position after it,
+    /// or <see cref="JsonSyntax.NeedMore"/>; <see cref="JsonSyntax.Invalid"/> when the reader is to take it itself
+    /// (the scan cannot vouch for it, or it is larger than the sink takes, or <paramref name="wholeData"/> asks the
+    /// record to end where the data does and it does not): everything handed over is drained first.
+    /// </summary>
+    protected int TryHandOver(ReadOnlySpan<byte> data, int recordStart, long dataOffset, bool wholeData = false)
+    {
+        var end = extraction.EndFinder.TryScan(data, recordStart);
+        if (end == JsonSyntax.NeedMore && !wholeData) return end;
+        if (end < 0 || end - recordStart > _handOver!.MaxRecordBytes || (wholeData && end != data.Length))
+        {
+            _handOver!.Drain();
+            return JsonSyntax.Invalid;
+        }
+        _handOver.OnRecordBytes(data[recordStart..end], Index, dataOffset + recordStart);
+        RecordCount++;
+        return end;
+    }
+
+    /// <summary>Before the reader takes a step of its own that may emit a record or decide on a bad one: everything handed over written first.</summary>
+    protected void DrainHandedOver() => _handOver?.Drain();
 
     /// <summary>
     /// Finds one object record's column values in the same pass that finds its end. <paramref name="reader"/> is on
@@ -109,7 +158,7 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
     /// The text of a JsonException without its LineNumber/BytePositionInLine suffix (the caller says where), and in
     /// plain words for the one limit this reader sets.
     /// </summary>
-    protected static string Problem(JsonException e) =>
+    internal static string Problem(JsonException e) =>
         e.Message.Contains("maximum configured depth", StringComparison.Ordinal)
             ? $"it is nested deeper than {MaxDepth:N0} levels, the most this export reads"
             : e.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ');

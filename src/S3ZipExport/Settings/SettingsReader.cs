@@ -48,10 +48,11 @@ internal sealed partial class SettingsReader
         var source = ReadSource(records.RecordsPath);
         var csv = ReadCsvFormat(records.Columns);
         var archive = ReadArchive(memoryMB);
+        records = records with { ParseThreads = Int(SettingNames.ParseThreads, CpuShare.ParseThreads(memoryMB, archive.Level), 1, CpuShare.MaxParseThreads) };
         var upload = ReadUpload(archive);
         var run = ReadRun(upload.Key);
         var aws = ReadAws();
-        var memory = MemoryBudget.Plan(upload.PartBytes, upload.Concurrency, archive.Threads, memoryMB, _errors);
+        var memory = MemoryBudget.Plan(upload.PartBytes, upload.Concurrency, archive.Threads, records.ParseThreads, memoryMB, _errors);
 
         if (_errors.Count > 0)
             throw new SettingsException("Invalid settings:\n- " + string.Join("\n- ", _errors));

@@ -47,6 +47,7 @@ public class ReadmeDefaultsTests
         [SettingNames.PartSizeMiB] = p => (p.Upload.PartBytes / MiB).ToString(CultureInfo.InvariantCulture),
         [SettingNames.UploadConcurrency] = p => p.Upload.Concurrency.ToString(CultureInfo.InvariantCulture),
         [SettingNames.CompressionThreads] = p => p.Archive.Threads.ToString(CultureInfo.InvariantCulture),
+        [SettingNames.ParseThreads] = p => p.Records.ParseThreads.ToString(CultureInfo.InvariantCulture),
         [SettingNames.CompressionLevel] = p => p.Archive.Level == System.IO.Compression.CompressionLevel.Optimal ? "optimal" : p.Archive.Level.ToString(),
         [SettingNames.Checksum] = p => p.Upload.Checksum.ToString().ToLowerInvariant(),
         [SettingNames.IfExists] = p => p.Upload.IfExists.ToString().ToLowerInvariant(),
@@ -92,6 +93,19 @@ public class ReadmeDefaultsTests
                 Assert.Equal(cell, $"`{effective(paged)}` when paging, else `{effective(plain)}`");
             else if (name == SettingNames.CompressionThreads)
                 Assert.Equal([1, 1, 2, 2, 3], ThreadsAtMemory.Select(mb => Read(new(Minimal) { [SettingNames.LambdaMemorySize] = mb.ToString(CultureInfo.InvariantCulture) }).Archive.Threads));
+            else if (name == SettingNames.ParseThreads)
+            {
+                // "Default 1; 3 when EXPORT_COMPRESSION_LEVEL is fastest or none and the CPU share is 4 vCPUs or more (7,076 MB and up) ... a local run, 1".
+                Assert.StartsWith("from the memory size and level", cell, StringComparison.Ordinal);
+                int ParseThreadsAt(int? memoryMB, string level)
+                {
+                    var settings = new Dictionary<string, string>(Minimal) { [SettingNames.CompressionLevel] = level };
+                    if (memoryMB is { } mb) settings[SettingNames.LambdaMemorySize] = mb.ToString(CultureInfo.InvariantCulture);
+                    return Read(settings).Records.ParseThreads;
+                }
+                Assert.Equal([1, 3, 3, 1, 1, 1], new (int?, string)[] { (7075, "fastest"), (7076, "fastest"), (7076, "none"), (10_240, "optimal"), (null, "fastest"), (1024, "fastest") }
+                    .Select(c => ParseThreadsAt(c.Item1, c.Item2)));
+            }
             else
                 Assert.True(cell.StartsWith($"`{effective(plan)}`", StringComparison.Ordinal), $"{name}: README says '{cell}', the code has '{effective(plan)}'");
         }

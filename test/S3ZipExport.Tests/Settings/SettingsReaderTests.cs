@@ -92,6 +92,8 @@ public class SettingsReaderTests
     [InlineData("EXPORT_CHECKSUM", "sha256", "one of crc64nvme, crc32")]
     [InlineData("EXPORT_COMPRESSION_THREADS", "0", "from 1 to 64")]
     [InlineData("EXPORT_COMPRESSION_THREADS", "65", "from 1 to 64")]
+    [InlineData("EXPORT_PARSE_THREADS", "0", "from 1 to 16")]
+    [InlineData("EXPORT_PARSE_THREADS", "17", "from 1 to 16")]
     [InlineData("EXPORT_PROGRESS_SECONDS", "-1", "whole number from 0 to 3600")]
     [InlineData("EXPORT_PROGRESS_SECONDS", "2.5", "whole number from 0 to 3600")]
     [InlineData("EXPORT_SLICE_SECONDS", "0.05", "from 0.1 to 86400")]
@@ -191,6 +193,17 @@ public class SettingsReaderTests
         Assert.Equal(1, plan.Archive.Threads);
         Assert.True(plan.Memory.WorstCaseBytes <= 128L << 20, $"{plan.Memory.WorstCaseBytes >> 20} MiB of buffers");
         Assert.Equal(191, plan.Upload.Parts.Capacity >> 30);
+    }
+
+    [Fact]
+    public void Parse_threads_batches_count_in_the_memory_budget_and_a_refusal_names_the_setting()
+    {
+        var one = Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")));
+        var four = Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"), ("EXPORT_PARSE_THREADS", "4")));
+        Assert.Equal(S3ZipExport.Export.ParallelCsvSink.WorstCaseBytes(4), four.Memory.PipeBytes - one.Memory.PipeBytes);
+        var e = Assert.Throws<SettingsException>(() => Read(With(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"), ("EXPORT_PARSE_THREADS", "16"))));
+        Assert.Contains("16 parse threads' batches", e.Message);
+        Assert.Contains("or EXPORT_PARSE_THREADS", e.Message);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class LogLineTests(LocalS3Fixture s3) : IAsyncLifetime
                      ("recordsPath", "events"), ("sourceFormat", "json"), ("onBadRecord", "fail"), ("entryName", "events.csv"),
                  })
             Assert.Equal(value, started.GetProperty(name).GetString());
-        foreach (var name in new[] { "maxBufferMiB", "memoryLimitMiB", "maxPartMiB", "maxRecordMiB", "capacityGiB", "partSizeMiB", "compressionThreads" })
+        foreach (var name in new[] { "maxBufferMiB", "memoryLimitMiB", "maxPartMiB", "maxRecordMiB", "capacityGiB", "partSizeMiB", "compressionThreads", "parseThreads" })
             Assert.True(started.TryGetProperty(name, out _), $"the start line lacks {name}");
 
         var progress = lines.Where(l => Message(l) == "export progress").ToList();
