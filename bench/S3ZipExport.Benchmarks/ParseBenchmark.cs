@@ -74,7 +74,7 @@ internal static class ParseBenchmark
             $"cores={Environment.ProcessorCount} load=\"{MachineInfo.LoadAverage()}\"");
         string[] row = [ResultFiles.F(bytes.Length / 1e6, 1), ResultFiles.F(readOnly, 1), ResultFiles.F(extract, 1), ResultFiles.F(csv, 1),
             threads.ToString(CultureInfo.InvariantCulture), ResultFiles.F(spread, 1), string.Join(" / ", allocated), .. ResultFiles.Stamp(loadBefore)];
-        return new StageResult(line, Table, [row], csv);
+        return new StageResult(line, Table, [row], csv) { FindMBps = readOnly };
     }
 
     /// <summary>(4): the reader and its parse threads as the export runs them, into the export's CSV pipes drained into nothing.</summary>

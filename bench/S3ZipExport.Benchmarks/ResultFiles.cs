@@ -67,6 +67,9 @@ internal static class ResultFiles
 /// </summary>
 internal sealed record StageResult(string Line, ResultTable Table, string[][] Rows, double MBps, double FloorMBps = 0)
 {
+    /// <summary>For the parse stage: finding records alone (no columns), MB/s of JSON: the reader's ceiling with parse threads.</summary>
+    public double FindMBps { get; init; }
+
     /// <summary>Records the rows; returns the file written.</summary>
     public string Record(string directory)
     {

@@ -41,7 +41,7 @@ internal static class Sweep
             $"{(plan.Repeat > 1 ? $" × {plan.Repeat}" : "")}, after {plan.Levels.Length * references.Length} unconstrained; predicted: {Sizes(predicted)}; results to {directory}"));
 
         // The stage ceilings: parse and CSV on one core, compression per thread.
-        Stage(await ParseBenchmark.RunAsync(options, ct), directory);
+        var find = Stage(await ParseBenchmark.RunAsync(options, ct), directory).FindMBps;
         await using var rig = await ExportRig.StartAsync(options, ct);
         var parse = Stage(await CsvBenchmark.MeasureAsync(options, rig.Source, ct), directory);
         var compress = new Dictionary<CompressionLevel, StageResult>();
@@ -64,7 +64,7 @@ internal static class Sweep
                         for (var i = 0; i < plan.Repeat; i++)
                             lambda.Add(await RunAsync(rig, new ExportSpec(memory, true, level, threads, seen), $"{++done}/{runs}", ct));
 
-        var text = Markdown(options, args, unavailable, unconstrained, lambda, predicted, parse.MBps, compress, loadBefore);
+        var text = Markdown(options, args, unavailable, unconstrained, lambda, predicted, new Ceilings(parse.MBps, find), compress, loadBefore);
         ResultFiles.Write(Path.Join(directory, FileName), text);
         Note($"{clock.Elapsed.TotalMinutes:F1} min; wrote {Path.Join(directory, FileName)} and the stage files beside it");
         return text;
@@ -107,7 +107,7 @@ internal static class Sweep
     }
 
     private static string Markdown(BenchOptions options, string[] args, string? unavailable, List<ExportRun> unconstrained, List<ExportRun> lambda,
-        int[] predicted, double parseCsvMBps, Dictionary<CompressionLevel, StageResult> compress, string loadBefore)
+        int[] predicted, Ceilings parse, Dictionary<CompressionLevel, StageResult> compress, string loadBefore)
     {
         var first = unconstrained[0];
         var text = new StringBuilder()
@@ -122,7 +122,7 @@ internal static class Sweep
             var ofLevel = lambda.Where(r => r.Spec.Level == level).ToList();
             rows.AddRange(ofLevel.Select(r => Row(r, VersusBest(r, ofLevel))));
             var reference = unconstrained.Where(r => r.Spec.Level == level).MaxBy(r => r.Child.CompressionThreads)!;
-            rows.AddRange(predicted.Select(m => Prediction(m, reference, parseCsvMBps, compress[level].MBps)));
+            rows.AddRange(predicted.Select(m => Prediction(m, reference, parse, compress[level].MBps)));
         }
         text.Append(ResultFiles.Table(Header, rows)).Append('\n');
 
@@ -137,8 +137,10 @@ internal static class Sweep
         if (predicted.Length > 0)
             text.Append(CultureInfo.InvariantCulture,
                 $"- Predicted: CSV MB/s = the least of the share × 1,000 ÷ the CPU s per GB of CSV of the unconstrained run with the most threads (\"CPU\"), " +
-                $"the csv stage's {parseCsvMBps:F1} MB/s of CSV on one core (\"parse\"), and the compress stage's MB/s at one thread " +
-                $"({string.Join(", ", compress.Select(c => $"{BenchOptions.Name(c.Key)} {c.Value.MBps:F1}"))}) × threads (\"compress\"); one thread per vCPU.\n");
+                $"the csv stage's {parse.CsvMBps:F1} MB/s of CSV on one core (\"parse\"), and the compress stage's MB/s at one thread " +
+                $"({string.Join(", ", compress.Select(c => $"{BenchOptions.Name(c.Key)} {c.Value.MBps:F1}"))}) × threads (\"compress\"); one compression thread per vCPU. " +
+                $"Where the function's default has parse threads (EXPORT_PARSE_THREADS), \"parse\" is the least of that many × the csv stage's figure and " +
+                $"the parse stage's {parse.FindJsonMBps:F1} MB/s of JSON finding records alone (as CSV), and that finding is added to the CPU s per GB.\n");
         text.Append(CultureInfo.InvariantCulture,
                 $"- Floor, `DeflateStream` alone on one thread (`--stage compress`): {string.Join(", ", compress.Select(c => $"{BenchOptions.Name(c.Key)} {1000 / c.Value.FloorMBps:F2}"))} CPU s per GB of CSV; ")
             .Append(CultureInfo.InvariantCulture,
@@ -163,21 +165,33 @@ internal static class Sweep
         return r.Child.WallSeconds <= best ? "best" : string.Create(CultureInfo.InvariantCulture, $"+{(r.Child.WallSeconds / best - 1) * 100:F1} %");
     }
 
-    /// <summary>A predicted row: the least of the three ceilings, at one compression thread per vCPU of the share.</summary>
-    private static string[] Prediction(int memoryMB, ExportRun reference, double parseCsvMBps, double compressMBpsPerThread)
+    /// <summary>The parse stage's ceilings: rows on one core (csv stage, MB/s of CSV), and finding records alone (parse stage, MB/s of JSON).</summary>
+    private sealed record Ceilings(double CsvMBps, double FindJsonMBps);
+
+    /// <summary>
+    /// A predicted row: the least of the three ceilings, at one compression thread per vCPU of the share and the
+    /// function's default parse threads for the memory size and level; with parse threads, the reader finding
+    /// records bounds the parse stage too, and finding them costs CPU on top of the reference's.
+    /// </summary>
+    private static string[] Prediction(int memoryMB, ExportRun reference, Ceilings parse, double compressMBpsPerThread)
     {
         var share = LambdaModel.Share(memoryMB);
         var threads = (int)Math.Ceiling(share);
+        var parseThreads = S3ZipExport.Runtime.CpuShare.ParseThreads(memoryMB, reference.Spec.Level);
+        var csvPerJson = reference.CsvMB / reference.InputMB;
+        var (parseMBps, cpuPerGBCsv) = parseThreads > 1
+            ? (Math.Min(parseThreads * parse.CsvMBps, parse.FindJsonMBps * csvPerJson), reference.CpuSecondsPerGBCsv + 1000 / parse.FindJsonMBps / csvPerJson)
+            : (parse.CsvMBps, reference.CpuSecondsPerGBCsv);
         var (mbps, bound) = new[]
         {
-            (share * 1000 / reference.CpuSecondsPerGBCsv, "CPU"), (parseCsvMBps, "parse"), (compressMBpsPerThread * threads, "compress"),
+            (share * 1000 / cpuPerGBCsv, "CPU"), (parseMBps, "parse"), (compressMBpsPerThread * threads, "compress"),
         }.MinBy(c => c.Item1);
         var secondsPerGB = 1000 / mbps;
         return
         [
-            $"{LambdaModel.Format(memoryMB)} (predicted, {bound}-bound)", ResultFiles.F(share, 2), reference.Spec.LevelName,
-            threads.ToString(CultureInfo.InvariantCulture), "–", "–", "–", ResultFiles.F(mbps, 1), ResultFiles.F(reference.CpuSecondsPerGBJson, 2),
-            ResultFiles.F(reference.CpuSecondsPerGBCsv, 2), "–",
+            $"{LambdaModel.Format(memoryMB)} (predicted, {bound}-bound{(parseThreads > 1 ? $", {parseThreads} parse threads" : "")})", ResultFiles.F(share, 2), reference.Spec.LevelName,
+            threads.ToString(CultureInfo.InvariantCulture), "–", "–", "–", ResultFiles.F(mbps, 1), ResultFiles.F(cpuPerGBCsv * csvPerJson, 2),
+            ResultFiles.F(cpuPerGBCsv, 2), "–",
             "–", "–", ResultFiles.F(mbps * LambdaModel.MaxRunSeconds / 1000, 1), LambdaModel.Cost(memoryMB, secondsPerGB).ToString("F5", CultureInfo.InvariantCulture),
         ];
     }

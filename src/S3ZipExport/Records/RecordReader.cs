@@ -66,9 +66,10 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
         {
             await ReadRecordsAsync(sink, ct);
         }
-        catch (BadInputException) when (_handOver is not null)
+        catch (Exception e) when (_handOver is not null && e is not OperationCanceledException)
         {
-            // A record handed over before this problem may have failed on another thread: that one came first.
+            // A record handed over before this problem (bad input, or the source failing) may have failed on another
+            // thread: that one came first. (A cancellation is another stage's failure, which is what counts then.)
             _handOver.Drain();
             throw;
         }
