@@ -1,21 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Pipelines;
-using S3ZipExport.Csv;
 using S3ZipExport.Records;
 
 namespace S3ZipExport.Benchmarks;
 
 /// <summary>
 /// The export without compression and upload, to find where time goes: the demo source (its own process) over
-/// HTTP, JsonRecordReader and CsvRowWriter into the same pipe as the export, drained into nothing.
+/// HTTP, JsonRecordReader and CsvRowWriter into the export's CSV pipes, drained into nothing; on the reader's thread,
+/// or with <c>--parse-threads K</c> above 1 on parse threads as the export runs them (Export/ParallelCsvSink).
 /// </summary>
 internal static class CsvBenchmark
 {
     public static readonly ResultTable Table = new("csv.md",
         $"{ResultFiles.OnThisMachine}, `--stage csv`: the demo source (its own process) over HTTP, the JSON record reader and the " +
-        "CSV writer into a pipe drained into nothing: the export without compression and upload, on one thread.",
-        ["source", "JSON MB", "CSV MB", "wall s", "CPU s", "JSON MB/s", "CSV MB/s", "date", "load"], 1);
+        "CSV writer into the CSV pipes drained into nothing: the export without compression and upload; parse threads 1 is one thread, " +
+        "more is the reader finding records and that many threads making the rows (EXPORT_PARSE_THREADS).",
+        ["source", "parse threads", "JSON MB", "CSV MB", "wall s", "CPU s", "JSON MB/s", "CSV MB/s", "date", "load"], 2);
 
     public static async Task<StageResult> RunAsync(BenchOptions options, CancellationToken ct)
     {
@@ -37,27 +37,21 @@ internal static class CsvBenchmark
         using var response = await http.GetAsync(source.EventsUrl(options.SizeMB), HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: Export.CsvFiles.PauseBytes,
-            resumeWriterThreshold: Export.CsvFiles.PauseBytes / 2, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
-        var csv = new CsvRowWriter(pipe.Writer, columns);
-        var records = new JsonRecordReader(body, ["events"], "application/json", new RecordExtraction(new RecordOptions { Columns = columns }));
-        var drain = Task.Run(async () =>
-        {
-            await using var sink = pipe.Reader.AsStream();
-            await sink.CopyToAsync(Stream.Null, 1 << 20, ct);
-        }, ct);
-        await records.ReadAsync(csv, ct);
-        await pipe.Writer.CompleteAsync();
-        await drain;
+        var parseThreads = options.ParseThreads ?? 1;
+        await using var stage = new CsvStage(columns, parseThreads, ct);
+        var csv = stage.Csv;
+        var records = new JsonRecordReader(body, ["events"], "application/json", stage.Extraction);
+        await records.ReadAsync(stage.Sink, ct);
+        await stage.CompleteAsync();
         var seconds = wall.Elapsed.TotalSeconds;
         var allocatedMB = (GC.GetTotalAllocatedBytes(precise: true) - allocatedAtStart) / 1e6;
         var cpu = (Environment.CpuUsage.TotalTime - cpuAtStart).TotalSeconds;
 
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"csv input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
+            $"csv parse_threads={parseThreads} input_mb={records.BytesRead / 1e6:F1} csv_mb={csv.BytesWritten / 1e6:F1} records={records.RecordCount} wall_s={seconds:F2} allocated_mb={allocatedMB:F1} cpu_s={cpu:F2} " +
             $"input_mb_s={records.BytesRead / 1e6 / seconds:F1} csv_mb_s={csv.BytesWritten / 1e6 / seconds:F1} | source={options.SourceName} | " +
             $"cores={Environment.ProcessorCount} load_before=\"{loadBefore}\" load_after=\"{MachineInfo.LoadAverage()}\"");
-        string[] row = [options.SourceName, ResultFiles.F(records.BytesRead / 1e6, 1), ResultFiles.F(csv.BytesWritten / 1e6, 1), ResultFiles.F(seconds, 2),
+        string[] row = [options.SourceName, parseThreads.ToString(CultureInfo.InvariantCulture), ResultFiles.F(records.BytesRead / 1e6, 1), ResultFiles.F(csv.BytesWritten / 1e6, 1), ResultFiles.F(seconds, 2),
             ResultFiles.F(cpu, 2), ResultFiles.F(records.BytesRead / 1e6 / seconds, 1), ResultFiles.F(csv.BytesWritten / 1e6 / seconds, 1),
             .. ResultFiles.Stamp(loadBefore)];
         return new StageResult(line, Table, [row], csv.BytesWritten / 1e6 / seconds);

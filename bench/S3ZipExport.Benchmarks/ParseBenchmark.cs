@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
-using S3ZipExport.Archive;
 using S3ZipExport.Csv;
-using S3ZipExport.Export;
 using S3ZipExport.LocalServices;
 using S3ZipExport.Records;
 
@@ -81,21 +79,9 @@ internal static class ParseBenchmark
     private static async Task<double> TimeSpreadAsync(MemoryStream json, IReadOnlyList<ColumnSpec> columns, int threads, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
-        var extraction = new RecordExtraction(new RecordOptions { Columns = columns });
-        using var files = new CsvFiles("events.csv", numbered: false);
-        var csv = new CsvRowWriter(files.StartNext(), columns);
-        using var sink = new ParallelCsvSink(new CsvFileSink(csv, files, new ArchiveOptions()), extraction.BadRecords, columns, CsvFormat.Default, threads);
-        var drain = Task.Run(async () =>
-        {
-            await foreach (var file in files.ReadAllAsync(ct))
-            {
-                await using var rows = file.Reader.AsStream();
-                await rows.CopyToAsync(Stream.Null, 1 << 20, ct);
-            }
-        }, ct);
-        await new JsonRecordReader(new MemoryStream(json.GetBuffer(), 0, (int)json.Length, writable: false), ["events"], "application/json", extraction).ReadAsync(sink, ct);
-        await files.CompleteAsync();
-        await drain;
+        await using var stage = new CsvStage(columns, threads, ct);
+        await new JsonRecordReader(new MemoryStream(json.GetBuffer(), 0, (int)json.Length, writable: false), ["events"], "application/json", stage.Extraction).ReadAsync(stage.Sink, ct);
+        await stage.CompleteAsync();
         return json.Length / 1e6 / wall.Elapsed.TotalSeconds;
     }
 

@@ -27,12 +27,12 @@ internal static class CpuShare
     /// <summary>
     /// Threads that make rows of the records for a function of <paramref name="memoryMB"/> compressing at
     /// <paramref name="level"/>: 1 (the reader's thread) unless compression is cheap (fastest, none) and the share is
-    /// <see cref="ParseThreadsFromVcpus"/> vCPUs or more, then <see cref="ParallelParseThreads"/>. Measured on one core
-    /// (bench/results): rows are made at about 400 MB/s of JSON, records found alone at about 1,000; at optimal one
-    /// vCPU compresses about 75 MB/s of CSV, so even six vCPUs of it do not outrun one parse thread, while at fastest
-    /// (about 250 MB/s a thread) a function of about 2.6 vCPUs does. More threads scan every record twice (about 1 CPU
-    /// second per GB of JSON more), which pays off from 4 vCPUs: below that the CPU share, not parsing, is the limit.
-    /// Three threads make rows as fast as one reader finds records. Without a memory size (a local run): 1.
+    /// <see cref="ParseThreadsFromVcpus"/> vCPUs or more, then <see cref="ParallelParseThreads"/>. Measured here
+    /// (bench/results: sweep, csv, parse): one parse thread makes about 275 MB/s of CSV over HTTP; a whole export
+    /// needs about 24 CPU-s per GB of CSV at optimal, so even six vCPUs make about 240 MB/s and parsing never bounds
+    /// it, while at fastest it needs about 12, so from about 3.3 vCPUs the share would outrun one parse thread. Parse
+    /// threads scan every record twice (about 1 CPU-s per GB of JSON more), which pays off from 4 vCPUs. Three threads
+    /// make rows as fast as one reader finds records (about 1 GB/s of JSON). Without a memory size (a local run): 1.
     /// </summary>
     public static int ParseThreads(int? memoryMB, System.IO.Compression.CompressionLevel level) =>
         memoryMB is > 0 && level is System.IO.Compression.CompressionLevel.Fastest or System.IO.Compression.CompressionLevel.NoCompression
