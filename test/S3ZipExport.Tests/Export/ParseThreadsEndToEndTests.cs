@@ -9,8 +9,8 @@ namespace S3ZipExport.Tests.Export;
 
 /// <summary>
 /// EXPORT_PARSE_THREADS through the real handler, against moto and a real HTTP source: the object made with rows on
-/// parse threads holds the CSV of the export on the reader's thread, byte for byte, in one invocation and across
-/// cuts; a bad record found on a parse thread after parts were uploaded fails the export as the reader's thread
+/// parse threads holds the CSV of the export on the reader's thread, byte for byte (across cuts: SlicedExportTests);
+/// a bad record found on a parse thread after parts were uploaded fails the export as the reader's thread
 /// would, and leaves no object and no incomplete upload.
 /// </summary>
 [Collection(LocalS3Collection.Name)]
@@ -34,13 +34,13 @@ public sealed class ParseThreadsEndToEndTests(LocalS3Fixture s3, ITestOutputHelp
         (string, string)[] settings = [.. ExportSource.ManyPartsSettings, ("EXPORT_MAX_ROWS_PER_FILE", "5000"), ("EXPORT_CSV_ENCODING", "shift_jis")];
         var alone = await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/events"), "tests/alone.zip", settings));
         JsonElement spread;
-        string log;
+        string output;
         using (var capture = new ConsoleCapture())
         {
             spread = await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/events"), "tests/spread.zip", [.. settings, ("EXPORT_PARSE_THREADS", "3")]));
-            log = capture.Text;
+            output = capture.Text;
         }
-        var started = log.Split('\n').Where(l => l.Contains("\"export started\"") && l.Contains("tests/spread.zip")).Select(l => JsonDocument.Parse(l).RootElement).Single();
+        var started = output.Split('\n').Where(l => l.Contains("\"export started\"") && l.Contains("tests/spread.zip")).Select(l => JsonDocument.Parse(l).RootElement).Single();
         Assert.Equal(3, started.GetProperty("parseThreads").GetInt32());
 
         foreach (var count in new[] { "records", "rows", "csvBytes", "files", "skippedRecords", "unencodableCharacters" })
@@ -68,20 +68,5 @@ public sealed class ParseThreadsEndToEndTests(LocalS3Fixture s3, ITestOutputHelp
         Assert.Equal($"Invalid UTF-8 at byte offset {bad} of the source, in record 15001.", e.Message);
         Assert.Contains(s3.Proxy.Requests, r => r.Operation == S3Operation.UploadPart);
         await s3.AssertNothingLeftAsync(key);
-    }
-
-    [LocalS3Fact]
-    public async Task An_export_in_slices_on_parse_threads_gives_the_CSV_of_one_run_on_the_readers_thread()
-    {
-        var body = ExportSource.ManyRecordsDocument(6_000);
-        _source.Map("/events", SlowSource.Serve(body, "application/json", pieceBytes: 16 * 1024, pause: TimeSpan.FromMilliseconds(10)));
-        (string, string)[] settings = [("EXPORT_COLUMNS", "id,title,catch"), ("EXPORT_MAX_ROWS_PER_FILE", "700")];
-        var single = await ExportRun.InvokeAsync(ExportRun.Environment(s3, _source.Url("/events"), "tests/one-run.zip", settings));
-        var run = new SlicedRun(ExportRun.Environment(s3, _source.Url("/events"), "tests/sliced.zip",
-            [.. settings, ("EXPORT_PARSE_THREADS", "3"), ("EXPORT_STATE_PREFIX", SlicedExportChecks.StatePrefix), ("EXPORT_SLICE_SECONDS", "0.4")]));
-        var summary = await run.RunToEndAsync();
-        log.WriteLine($"{run.Invocations} invocations; {summary.GetRawText()}");
-        Assert.True(run.Invocations >= 5, $"only {run.Invocations} invocations: the test needs a slower source");
-        await SlicedExportChecks.AssertSameAsOneRunAsync(s3, log, (single, "tests/one-run.zip"), (summary, "tests/sliced.zip"), ".zip");
     }
 }

@@ -75,6 +75,15 @@ public sealed class SlicedExportTests(LocalS3Fixture s3, ITestOutputHelper log) 
     }
 
     [LocalS3Fact]
+    public async Task A_JSON_document_in_slices_on_parse_threads_gives_the_CSV_of_one_run_on_the_readers_thread()
+    {
+        var body = ExportSource.ManyRecordsDocument(6_000);
+        _source.Map("/events", SlowSource.Serve(body, "application/json", pieceBytes: 16 * 1024, pause: TimeSpan.FromMilliseconds(10)));
+        await AssertSlicesMatchOneRunAsync(_source.Url("/events"), ".zip", [("EXPORT_COLUMNS", "id,title,catch"), ("EXPORT_MAX_ROWS_PER_FILE", "700")],
+            slicedOnly: [("EXPORT_PARSE_THREADS", "3")]);
+    }
+
+    [LocalS3Fact]
     public async Task Gzip_output_in_slices_is_one_gzip_member_with_the_CSV_of_one_run()
     {
         var body = ExportSource.ManyRecordsDocument(6_000);
@@ -178,14 +187,15 @@ public sealed class SlicedExportTests(LocalS3Fixture s3, ITestOutputHelper log) 
     /// Exports <paramref name="settings"/> in one run, then in slices (a cut every 0.4 s) to another key, and checks the
     /// sliced object against the one run's: the counts, the CSV bytes of every entry, the checksum, every reader.
     /// </summary>
+    /// <param name="slicedOnly">Settings of the sliced export alone: the one run, without them, is what it must equal.</param>
     private async Task<(JsonElement Summary, SlicedRun Run)> AssertSlicesMatchOneRunAsync(Uri source, string extension, (string, string)[] settings,
-        Func<Task>? betweenRuns = null)
+        Func<Task>? betweenRuns = null, (string, string)[]? slicedOnly = null)
     {
         var oneRunKey = "tests/one-run" + extension;
         var slicedKey = "tests/sliced" + extension;
         var single = await ExportRun.InvokeAsync(ExportRun.Environment(s3, source, oneRunKey, settings));
         if (betweenRuns is not null) await betweenRuns();
-        var run = new SlicedRun(SlicedEnvironment(source, slicedKey, settings));
+        var run = new SlicedRun(SlicedEnvironment(source, slicedKey, [.. settings, .. slicedOnly ?? []]));
         var summary = await run.RunToEndAsync();
         log.WriteLine($"{run.Invocations} invocations; {summary.GetRawText()}");
 
