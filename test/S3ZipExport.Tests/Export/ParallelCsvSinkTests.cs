@@ -69,6 +69,22 @@ public class ParallelCsvSinkTests
     }
 
     [Fact]
+    public async Task A_bad_record_before_the_source_fails_is_the_failure_on_parse_threads_too()
+    {
+        // The connection drops after record 40; record 2 has a byte that is not UTF-8 in a column. On the reader's
+        // thread record 2 fails before the drop is read; on parse threads (one batch for all, so no row is made
+        // before the drop) the reader is past it when the drop comes, and the record's failure must still be the
+        // one the export reports.
+        var records = Enumerable.Range(0, 60).Select(i => i == 1 ? "{\"t\":\"\xFF\"}" : $$"""{"t":"record {{i}}"}""");
+        var document = Encoding.Latin1.GetBytes("[" + string.Join(",", records) + "]");
+        var dropAt = document.AsSpan().IndexOf("record 40"u8);
+        var run = new Run(document, "", 16, OnBadRecord.Fail, 0, CsvFormat.Default, "t") { FailAt = dropAt };
+        var alone = await run.ReadAsync(parseThreads: 1);
+        Assert.True(alone.Contains($"error BadInputException: Invalid UTF-8 at byte offset {Array.IndexOf(document, (byte)0xFF)} of the source, in record 2.", StringComparison.Ordinal), alone);
+        Assert.Equal(alone, await run.ReadAsync(parseThreads: 3, batchBytes: 1 << 20));
+    }
+
+    [Fact]
     public async Task Shift_JIS_rows_and_their_unencodable_characters_are_counted_alike()
     {
         var records = Enumerable.Range(0, 300).Select(i => $$"""{"id":{{i}},"t":"東京 {{i}} 😀 \"q\"","description":"〜 line\nbreak"}""");
@@ -100,15 +116,19 @@ public class ParallelCsvSinkTests
     /// <summary>One document read into CSV files as an export reads it, on the reader's thread or on parse threads.</summary>
     private sealed record Run(byte[] Document, string Path, int Chunk, OnBadRecord OnBadRecord, long MaxRowsPerFile, CsvFormat Format, string ColumnList = Columns + ",N=n|datetime:yyyy/MM/dd HH:mm")
     {
+        /// <summary>Where the body fails with an IOException, as a dropped connection does; null: never.</summary>
+        public int? FailAt { get; init; }
+
         public async Task<string> ReadAsync(int parseThreads, int batchBytes = ParallelCsvSink.BatchBytes, int largestRecordBytes = ParallelCsvSink.LargestRecordBytes)
         {
             var errors = new List<string>();
             var columns = ColumnListParser.Parse(ColumnList, errors);
             Assert.Empty(errors);
             var extraction = new RecordExtraction(new RecordOptions { Columns = columns, OnBadRecord = OnBadRecord });
+            Stream body = FailAt is { } failAt ? new FailingStream(Document, Chunk, failAt) : new TrickleStream(Document, Chunk);
             RecordReader reader = Path == "ndjson"
-                ? new NdjsonRecordReader(new TrickleStream(Document, Chunk), "application/x-ndjson", extraction)
-                : new JsonRecordReader(new TrickleStream(Document, Chunk), Path.Length == 0 ? [] : Path.Split('.'), "application/json", extraction);
+                ? new NdjsonRecordReader(body, "application/x-ndjson", extraction)
+                : new JsonRecordReader(body, Path.Length == 0 ? [] : Path.Split('.'), "application/json", extraction);
             using var files = new CsvFiles("events.csv", numbered: MaxRowsPerFile > 0);
             var csv = new CsvRowWriter(files.StartNext(), columns, Format);
             var csvSink = new CsvFileSink(csv, files, new ArchiveOptions { MaxRowsPerFile = MaxRowsPerFile });
@@ -120,7 +140,7 @@ public class ParallelCsvSinkTests
                 await reader.ReadAsync(parallel ?? (IRecordSink)csvSink, CancellationToken.None);
                 await files.CompleteAsync();
             }
-            catch (BadInputException e)
+            catch (Exception e) when (e is BadInputException or IOException)
             {
                 error = $"{e.GetType().Name}: {e.Message}";
                 await files.CompleteAsync(e);
@@ -144,8 +164,19 @@ public class ParallelCsvSinkTests
                     text.Append($"{file.Name}: {Convert.ToHexString(bytes.ToArray())}; ");
                 }
             }
-            catch (BadInputException) { text.Append("failed"); }
+            catch (Exception e) when (e is BadInputException or IOException) { text.Append("failed"); }
             return text.ToString();
+        }
+    }
+
+    /// <summary>Hands out <paramref name="chunk"/> bytes a read until <paramref name="failAt"/>, then fails as a dropped connection does.</summary>
+    private sealed class FailingStream(byte[] data, int chunk, int failAt) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            var left = failAt - (int)Position;
+            if (left <= 0) throw new IOException("The connection was reset.");
+            return await base.ReadAsync(buffer[..Math.Min(Math.Min(chunk, left), buffer.Length)], ct);
         }
     }
 }
