@@ -43,6 +43,16 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptio
         }
     }
 
+    /// <summary>
+    /// The part of a row a writer elsewhere wrote before the record failed (strict Shift_JIS), written as the
+    /// reader's thread would have written it before failing: the export fails next.
+    /// </summary>
+    public void OnPartialRow(ReadOnlySpan<byte> bytes)
+    {
+        if (archive.MaxRowsPerFile > 0 && csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+        csv.WriteRows(bytes, 0);
+    }
+
     /// <summary>Characters a writer elsewhere could not encode, counted with this file's.</summary>
     public void CountUnencodable(long count) => csv.CountUnencodable(count);
 

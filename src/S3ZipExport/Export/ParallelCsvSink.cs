@@ -16,9 +16,9 @@ namespace S3ZipExport.Export;
 /// at about 1,000 MB/s, so with the rest spread over threads that is the ceiling. It costs CPU (every record is
 /// scanned twice), which is why the default is one thread below that share.</para>
 /// <para>Memory (<see cref="WorstCaseBytes"/>): at most 2 × threads batches are made or waiting at once (the reader
-/// waits for the oldest beyond that: backpressure), plus the one being filled; each holds its records (a batch is
-/// sent once it reaches BatchBytes, and a record over <see cref="LargestRecordBytes"/> is read on the reader's
-/// thread instead) and their rows.</para>
+/// waits for the oldest beyond that: backpressure), plus the one being filled; each holds its records and their rows
+/// (a batch is sent once its <see cref="RecordBatch.Weight"/> reaches BatchBytes, or when the reader waits for the
+/// source; a record over <see cref="LargestRecordBytes"/> is read on the reader's thread instead).</para>
 /// </summary>
 internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
 {
@@ -33,7 +33,8 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
     private readonly Thread[] _threads;
     private readonly int _maxInFlight;
     private readonly int _batchBytes;
-    private RecordBatch _filling = new();
+    private readonly int _perRecordBytes;
+    private RecordBatch _filling;
     private bool _failed;
 
     /// <param name="batchBytes">Tests make batches of a record or two, to cross batch boundaries everywhere.</param>
@@ -44,6 +45,8 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
         _sink = sink;
         _badRecords = badRecords;
         _batchBytes = batchBytes;
+        _perRecordBytes = RecordBatch.PerRecordBytes(columns.Count);
+        _filling = new RecordBatch(_perRecordBytes);
         MaxRecordBytes = largestRecordBytes;
         _maxInFlight = 2 * threads;
         _threads = new Thread[threads];
@@ -55,16 +58,21 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
         }
     }
 
-    /// <summary>Rows and record bytes of the batches in flight (a row can be longer than its record: CSV quoting, formatters).</summary>
+    /// <summary>
+    /// The batches in flight (2 × threads, and the one being filled), each weighing at most BatchBytes plus its last
+    /// record: its records and lists (that weight), its rows (at most twice that, formatters that lengthen a value and
+    /// columns repeating a path aside), and those rows again in the CSV pipe, where a drain copies them without a
+    /// flush between batches; and each thread's extractor scratch.
+    /// </summary>
     public static long WorstCaseBytes(int threads) =>
-        threads <= 1 ? 0 : (2L * threads + 1) * 3L * (BatchBytes + LargestRecordBytes) + threads * (RecordFieldExtractor.InitialScratchBytes + (long)LargestRecordBytes);
+        threads <= 1 ? 0 : (2L * threads + 1) * 5L * (BatchBytes + LargestRecordBytes) + threads * (RecordFieldExtractor.InitialScratchBytes + (long)LargestRecordBytes);
 
     public int MaxRecordBytes { get; }
 
     public void OnRecordBytes(ReadOnlySpan<byte> record, long index, long byteOffset)
     {
         _filling.Add(record, index, byteOffset);
-        if (_filling.InputBytes >= _batchBytes) Send();
+        if (_filling.Weight >= _batchBytes) Send();
     }
 
     /// <summary>A record the reader read itself: it drained everything handed over before (see <see cref="IRecordBytesSink"/>).</summary>
@@ -77,9 +85,14 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
         while (_inOrder.Count > 0) WriteOldest();
     }
 
-    /// <summary>Writes the batches already made (without waiting for the others), then flushes to the compressor.</summary>
+    /// <summary>
+    /// Between reads of the source: sends what was handed over since the last batch (a slow source's records are
+    /// made, and a bad one fails the export, without waiting for a full batch), writes the batches already made
+    /// (without waiting for the others), then flushes to the compressor.
+    /// </summary>
     public async ValueTask FlushAsync(CancellationToken ct)
     {
+        if (!_failed && !_filling.IsEmpty) Send();
         while (!_failed && _inOrder.TryPeek(out var oldest) && oldest.Made.IsSet) WriteOldest();
         await _sink.FlushAsync(ct);
     }
@@ -89,7 +102,7 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
         if (_inOrder.Count == _maxInFlight) WriteOldest();
         _inOrder.Enqueue(_filling);
         _toMake.Add(_filling);
-        _filling = _spare.TryPop(out var spare) ? spare : new RecordBatch();
+        _filling = _spare.TryPop(out var spare) ? spare : new RecordBatch(_perRecordBytes);
     }
 
     private void WriteOldest()
@@ -112,21 +125,33 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
         }
     }
 
-    /// <summary>The batch's rows into the file, each record that became no row decided in its turn.</summary>
+    /// <summary>
+    /// The batch's rows into the file, each record that became no row decided in its turn, with the characters the
+    /// rows could not encode counted as they go (a failure leaves the counts where the reader's thread leaves them).
+    /// </summary>
     private void Write(RecordBatch batch)
     {
         var rows = batch.Rows.WrittenSpan;
         var ends = batch.RowEnds;
         var written = 0;
-        foreach (var (rowsBefore, problem) in batch.Problems)
+        var counted = 0L;
+        foreach (var (rowsBefore, problem, unencodableBefore) in batch.Problems)
         {
             WriteRows(rows, ends, written, rowsBefore);
             written = rowsBefore;
-            if (problem is BadRecordException bad) _badRecords.Handle(bad);
-            else ExceptionDispatchInfo.Throw(problem);
+            _sink.CountUnencodable(unencodableBefore - counted);
+            counted = unencodableBefore;
+            if (problem is BadRecordException bad)
+            {
+                _badRecords.Handle(bad);
+                continue;
+            }
+            var partial = rows[(written == 0 ? 0 : ends[written - 1])..];
+            if (!partial.IsEmpty) _sink.OnPartialRow(partial);
+            ExceptionDispatchInfo.Throw(problem);
         }
         WriteRows(rows, ends, written, ends.Length);
-        _sink.CountUnencodable(batch.Unencodable);
+        _sink.CountUnencodable(batch.Unencodable - counted);
     }
 
     private void WriteRows(ReadOnlySpan<byte> rows, ReadOnlySpan<int> ends, int from, int to)
@@ -144,7 +169,7 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
             }
             catch (Exception e)
             {
-                batch.NoRow(e);   // Make catches a record's failure; this is anything else, failing the export all the same
+                batch.NoRow(e, 0);   // Make catches a record's failure; this is anything else, failing the export all the same
             }
             finally
             {

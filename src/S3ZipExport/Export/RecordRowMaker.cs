@@ -35,11 +35,13 @@ internal sealed class RecordRowMaker(IReadOnlyList<ColumnSpec> columns, CsvForma
             }
             catch (BadRecordException e)
             {
-                batch.NoRow(e);   // EXPORT_ON_BAD_RECORD decides, in order, on the reader's side
+                batch.NoRow(e, _csv.UnencodableCharacters - unencodableBefore);   // EXPORT_ON_BAD_RECORD decides, in order, on the reader's side
             }
             catch (Exception e)
             {
-                batch.NoRow(e);   // the export fails at this record: the rest of the batch is never written
+                // The export fails at this record: the rest of the batch is never written. What the reader's thread
+                // would have written of its row before failing (strict Shift_JIS) stays in Rows after the last row.
+                batch.NoRow(e, _csv.UnencodableCharacters - unencodableBefore);
                 _csv = null;
                 return;
             }

@@ -96,6 +96,46 @@ public class ParallelCsvSinkTests
         Assert.Equal(alone, await run.ReadAsync(parseThreads: 3, batchBytes: 500));
     }
 
+    [Fact]
+    public async Task A_record_strict_Shift_JIS_cannot_encode_fails_with_the_same_counts_and_bytes()
+    {
+        var records = Enumerable.Range(0, 5).Select(i => i == 3 ? """{"id":3,"t":"x 😀"}""" : $$"""{"id":{{i}},"t":"東京"}""");
+        var document = Encoding.UTF8.GetBytes("[" + string.Join(",", records) + "]");
+        var format = CsvFormat.Default with { Encoding = CsvEncoding.ShiftJis, StrictEncoding = true };
+        var run = new Run(document, "", int.MaxValue, OnBadRecord.Fail, 0, format, "id,t");
+        var alone = await run.ReadAsync(parseThreads: 1);
+        Assert.Contains("has no code in Shift_JIS", alone);
+        Assert.Equal(alone, await run.ReadAsync(parseThreads: 3, batchBytes: 1));
+    }
+
+    [Fact]
+    public async Task Characters_rows_could_not_encode_before_a_fatal_bad_record_are_counted_alike()
+    {
+        var records = Enumerable.Range(0, 5).Select(i => i == 3 ? """{"n":"x"}""" : $$"""{"n":"2026-12-01T10:00:00+09:00","t":"😀 {{i}}"}""");
+        var document = Encoding.UTF8.GetBytes("[" + string.Join(",", records) + "]");
+        var run = new Run(document, "", int.MaxValue, OnBadRecord.Fail, 0, CsvFormat.Default with { Encoding = CsvEncoding.ShiftJis }, "n|datetime:yyyy,t");
+        var alone = await run.ReadAsync(parseThreads: 1);
+        Assert.Contains("unencodable 3,", alone);
+        Assert.Contains("BadRecordException: Record 4", alone);
+        Assert.Equal(alone, await run.ReadAsync(parseThreads: 3));
+    }
+
+    [Fact]
+    public void A_batch_of_tiny_records_with_many_columns_stays_within_its_share_of_the_memory_budget()
+    {
+        // WorstCaseBytes counts each batch at BatchBytes plus a last record, and its rows at twice that: a record of
+        // two bytes still makes a row of 100 columns, so records weigh what their rows can take, not their bytes.
+        var errors = new List<string>();
+        var columns = ColumnListParser.Parse(string.Join(",", Enumerable.Range(0, 100).Select(i => $"c{i}")), errors);
+        Assert.Empty(errors);
+        var batch = new RecordBatch(RecordBatch.PerRecordBytes(columns.Count));
+        for (var n = 0L; batch.Weight < ParallelCsvSink.BatchBytes; n++) batch.Add("{}"u8, n, 1 + 3 * n);
+        new RecordRowMaker(columns, CsvFormat.Default).Make(batch);
+        var share = ParallelCsvSink.BatchBytes + ParallelCsvSink.LargestRecordBytes;
+        Assert.True(batch.Count > 100, $"{batch.Count} records");
+        Assert.True(batch.Rows.WrittenCount <= 2L * share, $"{batch.Count} records made {batch.Rows.WrittenCount} bytes of rows; the budget allows {2 * share}");
+    }
+
     private static string Document(RandomJson random, string path)
     {
         var records = Enumerable.Range(0, random.Next(12)).Select(_ => random.Space() + (random.Next(10) == 0 ? random.Value(2) : Record(random)) + random.Space());
