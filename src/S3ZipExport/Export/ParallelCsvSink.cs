@@ -17,8 +17,8 @@ namespace S3ZipExport.Export;
 /// scanned twice), which is why the default is one thread below that share.</para>
 /// <para>Memory (<see cref="WorstCaseBytes"/>): at most 2 × threads batches are made or waiting at once (the reader
 /// waits for the oldest beyond that: backpressure), plus the one being filled; each holds its records and their rows
-/// (a batch is sent once its <see cref="RecordBatch.Weight"/> reaches BatchBytes, or when the reader waits for the
-/// source; a record over <see cref="LargestRecordBytes"/> is read on the reader's thread instead).</para>
+/// (a batch is sent once its <see cref="RecordBatch.Weight"/> reaches BatchBytes, or between reads of the source when
+/// the parse threads are idle; a record over <see cref="LargestRecordBytes"/> is read on the reader's thread instead).</para>
 /// </summary>
 internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
 {
@@ -86,14 +86,16 @@ internal sealed class ParallelCsvSink : IRecordBytesSink, IDisposable
     }
 
     /// <summary>
-    /// Between reads of the source: sends what was handed over since the last batch (a slow source's records are
-    /// made, and a bad one fails the export, without waiting for a full batch), writes the batches already made
-    /// (without waiting for the others), then flushes to the compressor.
+    /// Between reads of the source: writes the batches already made (without waiting for the others); then, when the
+    /// parse threads have nothing left to do, sends what was handed over since the last batch, so a slow source's
+    /// records are made (and a bad one fails the export, at the next read) without waiting for a full batch. Sending
+    /// partial batches while the threads are busy would only make them small: a fast source's reads are small too.
+    /// Then flushes to the compressor.
     /// </summary>
     public async ValueTask FlushAsync(CancellationToken ct)
     {
-        if (!_failed && !_filling.IsEmpty) Send();
         while (!_failed && _inOrder.TryPeek(out var oldest) && oldest.Made.IsSet) WriteOldest();
+        if (!_failed && !_filling.IsEmpty && _inOrder.Count == 0) Send();
         await _sink.FlushAsync(ct);
     }
 
