@@ -24,6 +24,25 @@ public class EnvironmentTests
     }
 
     [Fact]
+    public void Thread_parameters_take_at_deploy_exactly_the_counts_the_settings_take_or_empty_for_the_default()
+    {
+        // A count the function would refuse at its first run is refused when the stack is deployed instead.
+        foreach (var (parameter, setting, most) in new[]
+                 {
+                     ("CompressionThreads", SettingNames.CompressionThreads, S3ZipExport.Runtime.CpuShare.MaxCompressionThreads),
+                     ("ParseThreads", SettingNames.ParseThreads, S3ZipExport.Runtime.CpuShare.MaxParseThreads),
+                 })
+        {
+            Assert.Contains($"\"{parameter}\"", DeployFiles.Function.Properties["Environment"]!["Variables"]![setting]!.ToJsonString());
+            var pattern = new System.Text.RegularExpressions.Regex(DeployFiles.Parameters[parameter]!["AllowedPattern"]!.GetValue<string>());
+            var accepted = Enumerable.Range(0, 200).Where(n => pattern.IsMatch(n.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+            Assert.Equal(Enumerable.Range(1, most), accepted);
+            Assert.Matches(pattern, "");
+            Assert.DoesNotMatch(pattern, "01");
+        }
+    }
+
+    [Fact]
     public void Every_EXPORT_variable_in_the_template_is_read_by_the_code()
     {
         var unread = Declared.Where(n => n.StartsWith("EXPORT_", StringComparison.Ordinal))
