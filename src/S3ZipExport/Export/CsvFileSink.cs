@@ -17,7 +17,7 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptio
 
     public void OnRecord(in RecordFields record)
     {
-        if (archive.MaxRowsPerFile > 0 && csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+        StartNextFileIfFull();
         csv.OnRecord(record);
     }
 
@@ -30,12 +30,8 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptio
     {
         while (!rowEnds.IsEmpty)
         {
-            var take = rowEnds.Length;
-            if (archive.MaxRowsPerFile > 0)
-            {
-                if (csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
-                take = (int)Math.Min(take, archive.MaxRowsPerFile - csv.RowsInFile);
-            }
+            StartNextFileIfFull();
+            var take = archive.MaxRowsPerFile > 0 ? (int)Math.Min(rowEnds.Length, archive.MaxRowsPerFile - csv.RowsInFile) : rowEnds.Length;
             var end = rowEnds[take - 1];
             csv.WriteRows(output[start..end], take);
             start = end;
@@ -49,12 +45,18 @@ internal sealed class CsvFileSink(CsvRowWriter csv, CsvFiles files, ArchiveOptio
     /// </summary>
     public void OnPartialRow(ReadOnlySpan<byte> bytes)
     {
-        if (archive.MaxRowsPerFile > 0 && csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+        StartNextFileIfFull();
         csv.WriteRows(bytes, 0);
     }
 
     /// <summary>Characters a writer elsewhere could not encode, counted with this file's.</summary>
     public void CountUnencodable(long count) => csv.CountUnencodable(count);
+
+    /// <summary>Before a row: the next file, when EXPORT_MAX_ROWS_PER_FILE rows fill the current one.</summary>
+    private void StartNextFileIfFull()
+    {
+        if (archive.MaxRowsPerFile > 0 && csv.RowsInFile == archive.MaxRowsPerFile) csv.StartNewFile(files.StartNext());
+    }
 
     public async ValueTask FlushAsync(CancellationToken ct)
     {

@@ -11,8 +11,6 @@ namespace S3ZipExport.Export;
 /// </summary>
 internal sealed class RecordRowMaker(IReadOnlyList<ColumnSpec> columns, CsvFormat format)
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = RecordReader.MaxDepth };
-
     private readonly RecordFieldExtractor _extractor = new(columns);
     private readonly BufferPipeWriter _output = new();
     private CsvRowWriter? _csv;
@@ -56,7 +54,7 @@ internal sealed class RecordRowMaker(IReadOnlyList<ColumnSpec> columns, CsvForma
     private void Extract(ReadOnlySpan<byte> record, long index, long byteOffset)
     {
         if (_extractor.TryScan(record, 0) == record.Length) return;
-        var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(Options));
+        var reader = new Utf8JsonReader(record, isFinalBlock: true, new JsonReaderState(RecordReader.Options));
         try
         {
             reader.Read();

@@ -18,7 +18,7 @@ internal abstract class RecordReader(Stream body, string? contentType, RecordExt
     /// </summary>
     public const int MaxDepth = 10_000;
 
-    protected static readonly JsonReaderOptions Options = new() { MaxDepth = MaxDepth };
+    internal static readonly JsonReaderOptions Options = new() { MaxDepth = MaxDepth };
 
     protected ReadWindow Window { get; } = new(body, extraction.MaxRecordBytes);
 

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+
 namespace S3ZipExport.Runtime;
 
 /// <summary>
@@ -34,8 +36,8 @@ internal static class CpuShare
     /// threads scan every record twice (about 1 CPU-s per GB of JSON more), which pays off from 4 vCPUs. Three threads
     /// make rows as fast as one reader finds records (about 1 GB/s of JSON). Without a memory size (a local run): 1.
     /// </summary>
-    public static int ParseThreads(int? memoryMB, System.IO.Compression.CompressionLevel level) =>
-        memoryMB is > 0 && level is System.IO.Compression.CompressionLevel.Fastest or System.IO.Compression.CompressionLevel.NoCompression
+    public static int ParseThreads(int? memoryMB, CompressionLevel level) =>
+        memoryMB is > 0 && level is CompressionLevel.Fastest or CompressionLevel.NoCompression
         && OfMemory(memoryMB.Value) >= ParseThreadsFromVcpus ? ParallelParseThreads : 1;
 
     public const double ParseThreadsFromVcpus = 4;

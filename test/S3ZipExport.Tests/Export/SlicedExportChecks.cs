@@ -32,11 +32,7 @@ internal static class SlicedExportChecks
         Assert.Equal(object_.Length, summary.GetProperty("zipBytes").GetInt64());
         Assert.Equal(S3Checksums.Of(summary.GetProperty("checksumAlgorithm").GetString()!, object_), summary.GetProperty("checksum").GetString());
 
-        var expected = Contents(single, extension);
-        var actual = Contents(object_, extension);
-        Assert.Equal(expected.Select(e => e.Name), actual.Select(e => e.Name));
-        for (var i = 0; i < expected.Count; i++)
-            Assert.True(expected[i].Csv.AsSpan().SequenceEqual(actual[i].Csv), $"entry {expected[i].Name} differs");
+        var expected = AssertSameContents(single, object_, extension);
         if (extension == ".zip")
         {
             var fingerprints = new ExpectedContent();
@@ -52,6 +48,17 @@ internal static class SlicedExportChecks
             await GzipAcceptsAsync(object_, log);
         }
         await AssertNothingLeftAsync(s3);
+    }
+
+    /// <summary>The same entries, by name and CSV bytes, in both archives; returns the expected ones.</summary>
+    public static List<(string Name, byte[] Csv)> AssertSameContents(byte[] expectedArchive, byte[] actualArchive, string extension)
+    {
+        var expected = Contents(expectedArchive, extension);
+        var actual = Contents(actualArchive, extension);
+        Assert.Equal(expected.Select(e => e.Name), actual.Select(e => e.Name));
+        for (var i = 0; i < expected.Count; i++)
+            Assert.True(expected[i].Csv.AsSpan().SequenceEqual(actual[i].Csv), $"entry {expected[i].Name} differs");
+        return expected;
     }
 
     /// <summary>No state or tail object under the state prefix, and no incomplete upload.</summary>
